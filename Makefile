@@ -1,0 +1,45 @@
+# Newsdesk: `make run` and `make test` each set up everything they need on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test lint format bench worker beat clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit("Newsdesk needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo
+	@echo "  Newsdesk is starting on http://$(HOST):$(PORT)/"
+	@echo "  Newsroom admin: http://$(HOST):$(PORT)/admin/"
+	@echo "  Log in as journalist, editor or admin with password '$${NEWSDESK_DEMO_PASSWORD:-newsdesk-demo}'."
+	@echo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+worker: $(VENV)/.installed
+	$(VENV)/bin/celery -A newsdesk worker --loglevel=info
+
+beat: $(VENV)/.installed
+	$(VENV)/bin/celery -A newsdesk beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

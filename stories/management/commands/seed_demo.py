@@ -1,0 +1,147 @@
+"""Load the demo newsroom: two published stories, one draft and, in DEBUG, demo accounts."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from sources.models import Citation, Outlet
+from stories import demo_content, services
+from stories.models import (
+    Entity,
+    FAQItem,
+    Story,
+    StoryEntity,
+    StoryStatus,
+    StoryTemplate,
+    StoryTransition,
+)
+
+DEMO_ACCOUNTS = [
+    # username, first name, last name, group, superuser
+    ("journalist", "Jo", "Reporter", "Journalists", False),
+    ("editor", "Eddie", "Desk", "Editors", False),
+    ("admin", "Ada", "Admin", "Editors", True),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo stories (idempotent). In DEBUG, also the demo accounts."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            accounts = self.demo_accounts() if settings.DEBUG else {}
+            author = accounts.get("journalist")
+            entities = self.entities()
+            outlets = self.outlets()
+            created = [
+                self.story(demo_content.EXPLAINER, "explainer", author, entities, outlets),
+                self.story(demo_content.NEWS_REPORT, "news-report", author, entities, outlets),
+                self.story(demo_content.DRAFT, "explainer", author, entities, outlets),
+            ]
+        for story, is_new in created:
+            verb = "created" if is_new else "already there"
+            self.stdout.write(f"{story.get_status_display():10} {story.slug} ({verb})")
+        if accounts:
+            self.stdout.write(
+                "Demo accounts: journalist, editor, admin; password from NEWSDESK_DEMO_PASSWORD."
+            )
+
+    def demo_accounts(self):
+        User = get_user_model()
+        accounts = {}
+        for username, first, last, group_name, superuser in DEMO_ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@newsdesk.invalid",
+                    "is_staff": True,
+                    "is_superuser": superuser,
+                },
+            )
+            if created:
+                user.set_password(settings.NEWSDESK_DEMO_PASSWORD)
+                user.save()
+            group = Group.objects.filter(name=group_name).first()
+            if group:
+                user.groups.add(group)
+            accounts[username] = user
+        return accounts
+
+    def entities(self):
+        entities = {}
+        for slug, name, kind, aliases, description in demo_content.ENTITIES:
+            entities[slug], _ = Entity.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "aliases": aliases,
+                    "description": description,
+                },
+            )
+        return entities
+
+    def outlets(self):
+        outlets = {}
+        for name, domain, homepage in demo_content.OUTLETS:
+            outlets[name], _ = Outlet.objects.get_or_create(
+                name=name, defaults={"domain": domain, "homepage": homepage}
+            )
+        return outlets
+
+    def story(self, content, template_slug, author, entities, outlets):
+        existing = Story.objects.filter(slug=content["slug"]).first()
+        if existing:
+            return existing, False
+        place, date = content.get("dateline", ("", None))
+        story = services.story_create(
+            by=author,
+            template=StoryTemplate.objects.get(slug=template_slug),
+            slug=content["slug"],
+            headline=content["headline"],
+            summary=content["summary"],
+            dateline_place=place,
+            dateline_date=date,
+        )
+        sections = {s.key: s for s in story.sections.all()}
+        for key, body in content["sections"].items():
+            sections[key].body = body
+            sections[key].save()
+        citation_section = next((s for s in sections.values() if s.kind == "citations"), None)
+        for order, (outlet, date, claim, quote, speaker) in enumerate(content["citations"]):
+            Citation.objects.create(
+                story=story,
+                section=citation_section,
+                outlet=outlets[outlet],
+                published_on=date,
+                claim=claim,
+                quote=quote,
+                speaker=speaker,
+                order=order,
+            )
+        for order, (question, answer) in enumerate(content["faq"]):
+            FAQItem.objects.create(story=story, question=question, answer=answer, order=order)
+        for order, (slug, role) in enumerate(content["entities"]):
+            StoryEntity.objects.create(story=story, entity=entities[slug], role=role, order=order)
+        if content.get("published"):
+            self.publish(story, content["published"])
+        return story, True
+
+    def publish(self, story, when):
+        """Demo stories are published as if an editor had approved them on the day."""
+        Story.objects.filter(pk=story.pk).update(
+            status=StoryStatus.PUBLISHED, published_at=when, updated_at=when
+        )
+        StoryTransition.objects.create(
+            story=story,
+            action="publish",
+            from_status=StoryStatus.DRAFT,
+            to_status=StoryStatus.PUBLISHED,
+            comment="Demo content loaded by seed_demo.",
+            at=when,
+        )
+        story.refresh_from_db()

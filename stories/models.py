@@ -1,0 +1,323 @@
+"""The structured story: templates, sections, bylines, entities, FAQ items and their history.
+
+Citations and outlets live in the `sources` app, because fetching and archiving them is a concern
+of its own; everything here is what a journalist writes.
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import FSMField
+
+from stories.rendering import render_markdown
+
+
+class StoryTemplate(models.Model):
+    """The shape of a kind of story (explainer, news report), editable by editors.
+
+    A story copies its template's sections when it is created, so later template edits never
+    break stories already written.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    requires_dateline = models.BooleanField(
+        default=False, help_text="Stories of this template must have a dateline (place and date)."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SectionKind(models.TextChoices):
+    TEXT = "text", "Text"
+    CITATIONS = "citations", "Citations"
+    FAQ = "faq", "FAQ items"
+    ENTITIES = "entities", "Entity cards"
+
+
+class TemplateSection(models.Model):
+    """One section of a template, in order, with the rules a story's section must meet."""
+
+    template = models.ForeignKey(StoryTemplate, on_delete=models.CASCADE, related_name="sections")
+    key = models.SlugField(max_length=50, help_text="Stable machine name, used by the API.")
+    heading = models.CharField(max_length=200)
+    help_text = models.TextField(blank=True, help_text="Shown to the journalist above the field.")
+    kind = models.CharField(max_length=20, choices=SectionKind.choices, default=SectionKind.TEXT)
+    required = models.BooleanField(default=False)
+    min_items = models.PositiveSmallIntegerField(
+        default=0, help_text="Citations, FAQ items or entities this section needs at least."
+    )
+    max_items = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="At most this many items; empty for no limit."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["template", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "key"], name="unique_template_section_key")
+        ]
+
+    def __str__(self):
+        return f"{self.template}: {self.heading}"
+
+
+class StoryStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Story(models.Model):
+    """A story as written by its bylines and checked by the desk."""
+
+    headline = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Part of the public URL; fixed once published."
+    )
+    summary = models.TextField(
+        blank=True, help_text="The dek: one or two sentences under the headline."
+    )
+    template = models.ForeignKey(StoryTemplate, on_delete=models.PROTECT, related_name="stories")
+    dateline_place = models.CharField(max_length=200, blank=True)
+    dateline_date = models.DateField(null=True, blank=True)
+    language = models.CharField(
+        max_length=12, default="en", help_text="BCP 47 tag, e.g. en or de-CH."
+    )
+    bylines = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Byline", related_name="bylined_stories", blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_stories",
+    )
+    status = FSMField(default=StoryStatus.DRAFT, choices=StoryStatus.choices, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    embargo_until = models.DateTimeField(
+        null=True, blank=True, help_text="Not before: invisible to readers and partners until then."
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Goes up on every saved change.")
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name_plural = "stories"
+        indexes = [models.Index(fields=["status", "-published_at", "-id"], name="story_status_pub")]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("stories:story", kwargs={"slug": self.slug})
+
+    @property
+    def has_dateline(self) -> bool:
+        return bool(self.dateline_place and self.dateline_date)
+
+    def is_public(self, now=None) -> bool:
+        """Published and past any embargo: what readers, feeds and partners may see."""
+        now = now or timezone.now()
+        return self.status == StoryStatus.PUBLISHED and (
+            self.embargo_until is None or self.embargo_until <= now
+        )
+
+
+class Byline(models.Model):
+    """An author of a story, in the order the byline reads."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="byline_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["story", "user"], name="unique_byline")]
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
+
+
+class StorySection(models.Model):
+    """A story's own copy of a template section, with the journalist's Markdown body.
+
+    Key, heading, kind and order are copied from the template so the story keeps its shape when
+    the template is later edited or the template section deleted.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="sections")
+    template_section = models.ForeignKey(
+        TemplateSection, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    key = models.SlugField(max_length=50)
+    heading = models.CharField(max_length=200)
+    help_text = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=SectionKind.choices, default=SectionKind.TEXT)
+    required = models.BooleanField(default=False)
+    min_items = models.PositiveSmallIntegerField(default=0)
+    max_items = models.PositiveSmallIntegerField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "key"], name="unique_story_section_key")
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        # The sanitized HTML is derived data; rendering here means no path can store a stale or
+        # unsanitized copy next to the Markdown.
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+class EntityKind(models.TextChoices):
+    PERSON = "person", "Person"
+    COUNTRY = "country", "Country"
+    ORGANISATION = "organisation", "Organisation"
+    PLACE = "place", "Place"
+    EVENT = "event", "Event"
+    OTHER = "other", "Other"
+
+
+class Entity(models.Model):
+    """A person, country, organisation… shared across stories, with the card readers see."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=EntityKind.choices, default=EntityKind.OTHER)
+    description = models.TextField(blank=True, help_text="The card text: one short paragraph.")
+    aliases = models.TextField(blank=True, help_text="Other names, one per line (e.g. DPRK).")
+    wikidata_id = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^Q[1-9][0-9]*$", "A Wikidata ID looks like Q423.")],
+    )
+    reviewed_at = models.DateField(
+        null=True, blank=True, help_text="When the research desk last checked the card."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("stories:entity", kwargs={"slug": self.slug})
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+
+class EntityRole(models.TextChoices):
+    ABOUT = "about", "About"
+    MENTIONS = "mentions", "Mentions"
+
+
+class StoryEntity(models.Model):
+    """A story's link to an entity: what the story is about, or merely mentions."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="entity_links")
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT, related_name="story_links")
+    role = models.CharField(max_length=10, choices=EntityRole.choices, default=EntityRole.ABOUT)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "entity link"
+        constraints = [
+            models.UniqueConstraint(fields=["story", "entity"], name="unique_story_entity")
+        ]
+
+    def __str__(self):
+        return f"{self.entity} ({self.get_role_display()})"
+
+
+class FAQItem(models.Model):
+    """A common question with a short answer, in the story's order."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="faq_items")
+    question = models.CharField(max_length=300)
+    answer = models.TextField()
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "FAQ item"
+
+    def __str__(self):
+        return self.question
+
+
+class Correction(models.Model):
+    """A public correction note on a published story."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"Correction to {self.story} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class StoryTransition(models.Model):
+    """Who moved a story from one state to another, when and why: the workflow's audit trail."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, choices=StoryStatus.choices)
+    to_status = models.CharField(max_length=20, choices=StoryStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.story}: {self.from_status} → {self.to_status}"
+
+
+class DictionaryWord(models.Model):
+    """A word the spelling check should accept: names, jargon, house style."""
+
+    word = models.CharField(max_length=100, unique=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["word"]
+
+    def __str__(self):
+        return self.word

@@ -1,0 +1,95 @@
+"""Reads of stories, each with the joins it needs so a page's query count stays flat."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from sources.models import Citation
+from stories.models import Byline, Entity, Story, StoryEntity, StoryStatus
+
+BYLINES = Prefetch("byline_links", queryset=Byline.objects.select_related("user"))
+
+
+def stories_public(*, now=None) -> QuerySet[Story]:
+    """Stories readers, feeds and partners may see: published and past any embargo."""
+    now = now or timezone.now()
+    return Story.objects.filter(status=StoryStatus.PUBLISHED).filter(
+        Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
+    )
+
+
+def stories_latest(*, limit: int = 20) -> QuerySet[Story]:
+    """The front page: newest published first, with template and bylines for the teaser."""
+    return (
+        stories_public()
+        .select_related("template")
+        .prefetch_related(BYLINES)
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def story_with_parts(queryset: QuerySet[Story]) -> QuerySet[Story]:
+    """Everything a story page or API representation shows, in a fixed number of queries."""
+    return queryset.select_related("template").prefetch_related(
+        "sections",
+        BYLINES,
+        "faq_items",
+        "corrections",
+        Prefetch("citations", queryset=Citation.objects.select_related("outlet", "section")),
+        Prefetch("entity_links", queryset=StoryEntity.objects.select_related("entity")),
+    )
+
+
+def story_for_page(*, slug: str, user) -> Story:
+    """The story at /stories/<slug>/: public ones for everybody, any state for staff (preview)."""
+    queryset = Story.objects.all() if user.is_staff else stories_public()
+    story = story_with_parts(queryset).filter(slug=slug).first()
+    if story is None:
+        raise Http404("No such story.")
+    return story
+
+
+def entity_public_stories(*, entity: Entity) -> QuerySet[Story]:
+    """An entity's page: the published stories linked to it, newest first."""
+    return (
+        stories_public()
+        .filter(entity_links__entity=entity)
+        .select_related("template")
+        .order_by("-published_at", "-id")
+        .distinct()
+    )
+
+
+def story_sections_with_items(story: Story) -> list[dict]:
+    """Pair each section with what it shows: its citations, the FAQ items or the entity cards.
+
+    Works on the prefetched parts only (no queries). Citations not tied to a section are shown
+    in the story's first citations section, so none is ever hidden from readers.
+    """
+    sections = list(story.sections.all())
+    citations = list(story.citations.all())
+    first_citation_section = next((s for s in sections if s.kind == "citations"), None)
+    shown = []
+    for section in sections:
+        items = []
+        if section.kind == "citations":
+            items = [
+                c
+                for c in citations
+                if c.section_id == section.id
+                or (c.section_id is None and section is first_citation_section)
+            ]
+        elif section.kind == "faq":
+            items = list(story.faq_items.all())
+        elif section.kind == "entities":
+            items = list(story.entity_links.all())
+        if section.body_html or items:
+            shown.append({"section": section, "items": items})
+    return shown
+
+
+def story_loose_citations(story: Story) -> list[Citation]:
+    """Citations with no section to show them in, when the template has no citations section."""
+    if any(s.kind == "citations" for s in story.sections.all()):
+        return []
+    return [c for c in story.citations.all() if c.section_id is None]

@@ -1,0 +1,117 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from stories.models import Story
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", verbosity=0)
+    return {s.slug: s for s in Story.objects.all()}
+
+
+def test_demo_explainer_page_shows_every_section_citations_faq_and_entity_cards(client, demo):
+    story = demo["north-korea-fires-missile-as-allies-drill"]
+    page = client.get(f"/stories/{story.slug}/").content.decode()
+    for heading in [
+        "What&#x27;s happened",
+        "What&#x27;s behind the headline?",
+        "Forecast and Implications",
+        "What the papers say",
+        "How we got here",
+        "Go deeper",
+        "Common questions",
+        "More on these topics",
+    ]:
+        assert f">{heading}</h2>" in page, heading
+    assert page.count('class="source"') >= 2
+    assert "(Al Jazeera, Nov 8)" in page
+    assert "Did North Korea launch a missile this week?" in page
+    assert page.count("entity-card") == 5
+    assert 'class="preview-banner"' not in page
+
+
+def test_news_report_shows_its_dateline(client, demo):
+    page = client.get("/stories/north-korea-warns-of-response-to-allied-displays/").content.decode()
+    assert "Seoul, South Korea – November 3, 2025" in page
+
+
+def test_unpublished_story_is_404_to_readers_and_a_marked_preview_to_staff(client, demo, editor):
+    url = "/stories/what-the-apec-summit-means-for-the-peninsula/"
+    assert client.get(url).status_code == 404
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'class="preview-banner"' in response.content.decode()
+
+
+def test_embargoed_story_is_hidden_until_its_time(client, journalist):
+    story = factories.story(by=journalist, published=True)
+    Story.objects.filter(pk=story.pk).update(embargo_until=timezone.now() + dt.timedelta(hours=1))
+    assert client.get(f"/stories/{story.slug}/").status_code == 404
+    assert story.headline not in client.get("/").content.decode()
+    Story.objects.filter(pk=story.pk).update(embargo_until=timezone.now() - dt.timedelta(minutes=1))
+    assert client.get(f"/stories/{story.slug}/").status_code == 200
+
+
+def test_script_in_a_body_never_reaches_the_page(client, journalist):
+    story = factories.story(by=journalist, published=True)
+    section = story.sections.first()
+    section.body = 'Fine text <script>alert("x")</script> <b onclick="x()">bold</b>'
+    section.save()
+    page = client.get(f"/stories/{story.slug}/").content.decode()
+    assert "alert(" not in page and "onclick" not in page
+
+
+def test_home_lists_latest_published_stories_only(client, demo):
+    page = client.get("/").content.decode()
+    assert "North Korea fires a short-range missile" in page
+    assert "North Korea warns of a response" in page
+    assert "What the APEC summit means" not in page
+    assert page.index("North Korea fires") < page.index("North Korea warns")
+
+
+def test_entity_page_lists_its_published_stories(client, demo):
+    page = client.get("/entities/pete-hegseth/").content.decode()
+    assert "Pete Hegseth" in page
+    assert "North Korea fires a short-range missile" in page
+    assert "North Korea warns of a response" in page
+    south_korea = client.get("/entities/south-korea/").content.decode()
+    assert "What the APEC summit means" not in south_korea
+
+
+def test_pages_load_no_external_assets(client, demo):
+    page = client.get("/stories/north-korea-fires-missile-as-allies-drill/").content.decode()
+    assert "<script src" not in page and "stylesheet" not in page and "cdn" not in page.lower()
+
+
+def test_story_page_query_count_does_not_grow_with_content(
+    client, journalist, django_assert_num_queries
+):
+    small = factories.story(by=journalist, published=True, citations=2, faq=1, entities=1)
+    big = factories.story(by=journalist, published=True, citations=30, faq=15, entities=20)
+    with django_assert_num_queries(7):
+        client.get(f"/stories/{small.slug}/")
+    with django_assert_num_queries(7):
+        client.get(f"/stories/{big.slug}/")
+
+
+def test_healthz_reports_database_and_redis_state(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["redis"] in {"ok", "not configured"}
+
+
+def test_healthz_answers_503_when_redis_is_configured_but_down(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"].startswith("error")
