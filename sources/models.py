@@ -25,6 +25,21 @@ class Outlet(models.Model):
         return self.name
 
 
+class LinkStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    FETCHED = "fetched", "Fetched"
+    FAILED = "failed", "Failed"
+    BLOCKED = "blocked", "Blocked"
+    GONE = "gone", "Gone"
+    CHANGED = "changed", "Changed"
+
+
+class QuoteCheck(models.TextChoices):
+    UNCHECKED = "unchecked", "Unchecked"
+    VERIFIED = "verified", "Verified"
+    NOT_FOUND = "not_found", "Not found"
+
+
 class Citation(models.Model):
     """A source a story relies on: who said what, when, and where to read it.
 
@@ -52,6 +67,16 @@ class Citation(models.Model):
     quote = models.TextField(blank=True, help_text="Optional: the source's exact words.")
     speaker = models.CharField(max_length=200, blank=True, help_text="Who said the quote.")
     order = models.PositiveSmallIntegerField(default=0)
+    link_status = models.CharField(
+        max_length=10,
+        choices=LinkStatus.choices,
+        blank=True,
+        db_index=True,
+        help_text="State of the URL: empty when the citation has none.",
+    )
+    quote_check = models.CharField(
+        max_length=10, choices=QuoteCheck.choices, default=QuoteCheck.UNCHECKED
+    )
 
     class Meta:
         ordering = ["order", "id"]

@@ -6,7 +6,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
-from stories.models import Byline, Story, StorySection
+from stories.models import Byline, Story, StorySection, StoryStatus
+from stories.signals import story_changed
 
 
 def story_unique_slug(*, headline: str, exclude_id: int | None = None) -> str:
@@ -69,12 +70,16 @@ def story_create(
     return story
 
 
+@transaction.atomic
 def story_record_change(*, story: Story, by: AbstractBaseUser | None = None) -> Story:
     """Count a saved change: the version goes up and `updated_at` moves, in the database.
 
-    An F() expression, so two saves racing each other both count.
+    An F() expression, so two saves racing each other both count. A change to a published
+    story is announced (`story_changed`, event "updated") to partners and caches.
     """
     now = timezone.now()
     Story.objects.filter(pk=story.pk).update(version=F("version") + 1, updated_at=now)
     story.refresh_from_db(fields=["version", "updated_at"])
+    if story.status == StoryStatus.PUBLISHED:
+        story_changed.send(sender=Story, story=story, event="updated", by=by)
     return story
