@@ -113,6 +113,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_ROUTES: dict = {}
 
 # --- Auth, i18n, static ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -171,3 +172,45 @@ NEWSDESK_SITE_NAME = env.str("NEWSDESK_SITE_NAME", default="Newsdesk")
 # Absolute URLs in feeds, ninjs and webhooks are built from this, never from the request's Host.
 NEWSDESK_SITE_URL = env.str("NEWSDESK_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NEWSDESK_DEMO_PASSWORD = env.str("NEWSDESK_DEMO_PASSWORD", default="newsdesk-demo")
+
+# --- Sources: fetching cited articles (sources/fetching.py) ---------------------------------
+# Private networks are for tests and local demos only: refused outright in production mode.
+NEWSDESK_FETCH_ALLOW_PRIVATE_NETWORKS = env.bool(
+    "NEWSDESK_FETCH_ALLOW_PRIVATE_NETWORKS", default=False
+)
+if NEWSDESK_FETCH_ALLOW_PRIVATE_NETWORKS and not DEBUG:
+    raise ImproperlyConfigured(
+        "NEWSDESK_FETCH_ALLOW_PRIVATE_NETWORKS is never allowed when DEBUG is off."
+    )
+NEWSDESK_FETCH_TIMEOUT = env.float("NEWSDESK_FETCH_TIMEOUT", default=20.0)
+NEWSDESK_FETCH_CONNECT_TIMEOUT = env.float("NEWSDESK_FETCH_CONNECT_TIMEOUT", default=5.0)
+NEWSDESK_FETCH_READ_TIMEOUT = env.float("NEWSDESK_FETCH_READ_TIMEOUT", default=10.0)
+NEWSDESK_FETCH_MAX_BYTES = env.int("NEWSDESK_FETCH_MAX_BYTES", default=5 * 1024 * 1024)
+NEWSDESK_FETCH_PER_HOST = env.int("NEWSDESK_FETCH_PER_HOST", default=2)
+NEWSDESK_FETCH_USER_AGENT = env.str(
+    "NEWSDESK_FETCH_USER_AGENT",
+    default=f"Newsdesk/0.1 (citation checker; +{NEWSDESK_SITE_URL})",
+)
+NEWSDESK_FETCH_MAX_RETRIES = env.int("NEWSDESK_FETCH_MAX_RETRIES", default=5)
+NEWSDESK_FETCH_PENDING_MINUTES = env.int("NEWSDESK_FETCH_PENDING_MINUTES", default=10)
+NEWSDESK_LINK_HEALTH_DAYS = env.int("NEWSDESK_LINK_HEALTH_DAYS", default=7)
+NEWSDESK_LINK_HEALTH_BATCH = env.int("NEWSDESK_LINK_HEALTH_BATCH", default=500)
+NEWSDESK_LINK_HEALTH_RATE = env.str("NEWSDESK_LINK_HEALTH_RATE", default="60/m")
+CELERY_TASK_ROUTES.update(
+    {
+        "sources.tasks.citation_fetch_task": {"queue": "fetch"},
+        "sources.tasks.citation_recheck_task": {"queue": "fetch"},
+    }
+)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "sources-link-health": {
+            "task": "sources.tasks.link_health_task",
+            "schedule": 24 * 60 * 60,
+        },
+        "sources-pending-sweep": {
+            "task": "sources.tasks.pending_sweep_task",
+            "schedule": 5 * 60,
+        },
+    }
+)
