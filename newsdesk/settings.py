@@ -172,6 +172,8 @@ NEWSDESK_SITE_NAME = env.str("NEWSDESK_SITE_NAME", default="Newsdesk")
 # Absolute URLs in feeds, ninjs and webhooks are built from this, never from the request's Host.
 NEWSDESK_SITE_URL = env.str("NEWSDESK_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NEWSDESK_DEMO_PASSWORD = env.str("NEWSDESK_DEMO_PASSWORD", default="newsdesk-demo")
+# Entity cards not reviewed by the research desk for this many days are flagged (stories/checks.py).
+NEWSDESK_ENTITY_REVIEW_DAYS = env.int("NEWSDESK_ENTITY_REVIEW_DAYS", default=180)
 
 # --- Sources: fetching cited articles (sources/fetching.py) ---------------------------------
 # Private networks are for tests and local demos only: refused outright in production mode.

@@ -1,16 +1,45 @@
 from django import template
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from stories.checks import story_findings
+from stories.checks import ERROR, finding_labels, story_findings
+from stories.models import Story
 
 register = template.Library()
 
 
-@register.inclusion_tag("admin/stories/story/_checklist.html")
-def story_checklist(story):
-    """The checklist panel on a story's admin page: every finding, errors first."""
+@register.inclusion_tag("admin/stories/story/_checklist.html", takes_context=True)
+def story_checklist(context, story):
+    """The checklist panel on a story's admin page: every finding, errors first, with its fix.
+
+    Entity suggestions get a one-click "Link" button and unknown words an "Add to dictionary"
+    link, for users allowed to make those changes.
+    """
+    from stories.selectors import story_with_parts
+
+    story = story_with_parts(Story.objects.filter(pk=story.pk)).get()
     findings = story_findings(story)
+    labels = finding_labels(story, findings)
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    can_link = bool(user and user.has_perm("stories.change_story"))
+    can_add_word = bool(user and user.has_perm("stories.add_dictionaryword"))
+    dictionary_add = reverse("admin:stories_dictionaryword_add")
+    rows = []
+    for finding in findings:
+        row = {"finding": finding, "label": labels.get(finding.target, finding.target)}
+        if finding.code == "entity-not-linked" and can_link:
+            row["link_entity"] = finding.subject
+        if finding.code == "unknown-word" and can_add_word:
+            row["add_word_url"] = f"{dictionary_add}?{urlencode({'word': finding.subject})}"
+        rows.append(row)
     return {
-        "findings": findings,
-        "errors": sum(1 for f in findings if f.severity == "error"),
-        "warnings": sum(1 for f in findings if f.severity == "warning"),
+        "story": story,
+        "rows": rows,
+        "csrf_token": context.get("csrf_token"),
+        "errors": sum(1 for f in findings if f.severity == ERROR),
+        "warnings": sum(1 for f in findings if f.severity != ERROR),
+        "link_url": reverse("desk:story-link-entity", args=[story.pk]),
+        "import_url": reverse("desk:import"),
+        "stale_url": reverse("desk:stale-entities"),
     }

@@ -1,0 +1,17 @@
+"""The desk's own admin pages, under /admin/desk/ (included before the admin's own URLs)."""
+
+from django.urls import path
+
+from stories import desk_views
+
+app_name = "desk"
+
+urlpatterns = [
+    path("import/", desk_views.story_import_page, name="import"),
+    path("entities/stale/", desk_views.stale_entities_page, name="stale-entities"),
+    path(
+        "stories/<int:story_id>/entities/link/",
+        desk_views.story_link_entity,
+        name="story-link-entity",
+    ),
+]
