@@ -38,9 +38,11 @@ INSTALLED_APPS = [
     "rest_framework_api_key",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "reversion",
     "stories",
     "sources",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +215,46 @@ CELERY_BEAT_SCHEDULE.update(
         "sources-pending-sweep": {
             "task": "sources.tasks.pending_sweep_task",
             "schedule": 5 * 60,
+        },
+    }
+)
+
+# --- Partner API, feeds and webhooks (partners/, stories/api/) ------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every API error is RFC 9457 problem details (application/problem+json).
+    "EXCEPTION_HANDLER": "stories.api.problems.problem_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsdesk partner API",
+    "DESCRIPTION": "Published stories, entities and a change log for partner sites. "
+    "Send your key as `Authorization: Api-Key <key>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # /api/docs/ serves Swagger UI from our own static files, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+NEWSDESK_API_PAGE_SIZE = env.int("NEWSDESK_API_PAGE_SIZE", default=20)
+NEWSDESK_API_MAX_PAGE_SIZE = env.int("NEWSDESK_API_MAX_PAGE_SIZE", default=100)
+NEWSDESK_API_RATE_PER_MINUTE = env.int("NEWSDESK_API_RATE_PER_MINUTE", default=120)
+NEWSDESK_API_MAX_AGE = env.int("NEWSDESK_API_MAX_AGE", default=60)
+NEWSDESK_API_CDN_MAX_AGE = env.int("NEWSDESK_API_CDN_MAX_AGE", default=300)
+NEWSDESK_FEED_ITEMS = env.int("NEWSDESK_FEED_ITEMS", default=30)
+NEWSDESK_WEBHOOK_TIMEOUT = env.float("NEWSDESK_WEBHOOK_TIMEOUT", default=10.0)
+NEWSDESK_WEBHOOK_MAX_ATTEMPTS = env.int("NEWSDESK_WEBHOOK_MAX_ATTEMPTS", default=10)
+NEWSDESK_WEBHOOK_BACKOFF_SECONDS = env.int("NEWSDESK_WEBHOOK_BACKOFF_SECONDS", default=30)
+NEWSDESK_OUTBOX_SWEEP_SECONDS = env.int("NEWSDESK_OUTBOX_SWEEP_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "partners-outbox-sweep": {
+            "task": "partners.tasks.outbox_sweep_task",
+            "schedule": NEWSDESK_OUTBOX_SWEEP_SECONDS,
         },
     }
 )

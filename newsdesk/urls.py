@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from stories.sitemaps import urlpatterns as sitemap_urls
 from stories.views import healthz
 
 admin.site.site_header = "Newsdesk"
@@ -11,5 +13,10 @@ urlpatterns = [
     path("admin/desk/", include("stories.desk_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("stories.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("feeds/", include("stories.feeds")),
+    path("", include(sitemap_urls)),
     path("", include("stories.urls")),
 ]

@@ -1,0 +1,270 @@
+"""Partners in the newsroom admin: their keys (issued and revoked here), the change log and
+every webhook delivery with its attempts."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils.html import format_html
+
+from partners import services
+from partners.models import ChangeEvent, Partner, PartnerKey, WebhookAttempt, WebhookDelivery
+
+
+class PartnerKeyInline(admin.TabularInline):
+    """A partner's keys: only their prefix is known; new ones come from the action above."""
+
+    model = PartnerKey
+    extra = 0
+    can_delete = False
+    fields = ["prefix", "name", "created", "expiry_date", "revoked"]
+    readonly_fields = ["prefix", "name", "created"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "active",
+        "rate_per_minute",
+        "webhook_url",
+        "key_count",
+        "pending_deliveries",
+        "failed_deliveries",
+    ]
+    list_filter = ["active"]
+    search_fields = ["name", "contact_name", "contact_email", "webhook_url"]
+    readonly_fields = ["webhook_secret_hint", "created_at"]
+    fields = [
+        "name",
+        ("contact_name", "contact_email"),
+        "active",
+        "rate_per_minute",
+        "webhook_url",
+        "webhook_secret_hint",
+        "notes",
+        "created_at",
+    ]
+    inlines = [PartnerKeyInline]
+    actions = ["issue_key", "rotate_webhook_secret"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _keys=Count("keys", filter=Q(keys__revoked=False), distinct=True),
+                _pending=Count(
+                    "deliveries",
+                    filter=Q(deliveries__status=WebhookDelivery.Status.PENDING),
+                    distinct=True,
+                ),
+                _failed=Count(
+                    "deliveries",
+                    filter=Q(deliveries__status=WebhookDelivery.Status.FAILED),
+                    distinct=True,
+                ),
+            )
+        )
+
+    @admin.display(description="keys in use", ordering="_keys")
+    def key_count(self, partner):
+        return partner._keys
+
+    @admin.display(description="pending", ordering="_pending")
+    def pending_deliveries(self, partner):
+        return partner._pending
+
+    @admin.display(description="failed", ordering="_failed")
+    def failed_deliveries(self, partner):
+        if not partner._failed:
+            return 0
+        return format_html(
+            '<a href="../webhookdelivery/?partner__id__exact={}&status__exact=failed">{}</a>',
+            partner.pk,
+            partner._failed,
+        )
+
+    @admin.display(description="webhook secret")
+    def webhook_secret_hint(self, partner):
+        if not partner.webhook_secret:
+            return "None yet: saving a webhook URL creates one."
+        return f"{partner.webhook_secret[:10]}… (shown in full only when created or rotated)"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            partner, key = services.partner_create(
+                name=obj.name,
+                webhook_url=obj.webhook_url,
+                contact_name=obj.contact_name,
+                contact_email=obj.contact_email,
+                rate_per_minute=obj.rate_per_minute,
+                active=obj.active,
+                notes=obj.notes,
+            )
+            obj.pk, obj.webhook_secret, obj.created_at = (
+                partner.pk,
+                partner.webhook_secret,
+                partner.created_at,
+            )
+            obj._state.adding = False
+            self._show_secrets(request, partner, key)
+            return
+        if "webhook_url" in form.changed_data:
+            had_secret = bool(obj.webhook_secret)
+            services.partner_webhook_set(partner=obj, webhook_url=obj.webhook_url)
+            if not had_secret and obj.webhook_secret:
+                self._show_secrets(request, obj, None)
+        super().save_model(request, obj, form, change)
+
+    def _show_secrets(self, request, partner, key):
+        parts = []
+        if key:
+            parts.append(f"API key for {partner.name}: {key}")
+        if partner.webhook_secret:
+            parts.append(f"webhook signing secret: {partner.webhook_secret}")
+        messages.warning(
+            request,
+            " · ".join(parts) + ". Copy now: they are not shown again (only hashes "
+            "or prefixes are kept for keys).",
+        )
+
+    @admin.action(description="Issue a new API key (shown once)")
+    def issue_key(self, request, queryset):
+        for partner in queryset:
+            key = services.partner_key_issue(partner=partner)
+            messages.warning(request, f"New API key for {partner.name}: {key} (shown once).")
+
+    @admin.action(description="Rotate the webhook signing secret (shown once)")
+    def rotate_webhook_secret(self, request, queryset):
+        for partner in queryset.exclude(webhook_url=""):
+            secret = services.partner_webhook_secret_rotate(partner=partner)
+            messages.warning(request, f"New webhook secret for {partner.name}: {secret}")
+
+
+@admin.register(PartnerKey)
+class PartnerKeyAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "partner", "name", "created", "expiry_date", "revoked"]
+    list_filter = ["revoked", "partner"]
+    search_fields = ["prefix", "name", "partner__name"]
+    list_select_related = ["partner"]
+    readonly_fields = ["prefix", "partner", "created"]
+    fields = ["partner", "prefix", "name", "created", "expiry_date", "revoked"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        # Keys are issued from the partner (action "Issue a new API key"), so the key in
+        # clear is shown once, next to the partner it belongs to.
+        return False
+
+    @admin.action(description="Revoke the selected keys (cannot be undone)")
+    def revoke(self, request, queryset):
+        for key in queryset.filter(revoked=False):
+            services.partner_key_revoke(key=key)
+        messages.success(request, "Revoked: those keys stop working at once.")
+
+
+class WebhookAttemptInline(admin.TabularInline):
+    model = WebhookAttempt
+    extra = 0
+    can_delete = False
+    fields = ["number", "at", "status_code", "duration_ms", "error", "response_excerpt"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "message_id",
+        "partner",
+        "event_type",
+        "story_slug",
+        "status",
+        "attempt_count",
+        "next_attempt_at",
+        "delivered_at",
+    ]
+    list_filter = ["status", "partner", "event__kind"]
+    search_fields = ["message_id", "event__slug", "partner__name"]
+    list_select_related = ["partner", "event"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "message_id",
+        "partner",
+        "event",
+        "status",
+        "attempt_count",
+        "next_attempt_at",
+        "delivered_at",
+        "last_error",
+        "created_at",
+        "body",
+    ]
+    fields = readonly_fields
+    inlines = [WebhookAttemptInline]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="event", ordering="event__kind")
+    def event_type(self, delivery):
+        return delivery.event.event_type
+
+    @admin.display(description="story", ordering="event__slug")
+    def story_slug(self, delivery):
+        return delivery.event.slug
+
+    @admin.action(description="Send again now")
+    def retry_now(self, request, queryset):
+        sent, refused = 0, []
+        for delivery in queryset.select_related("event"):
+            try:
+                services.webhook_delivery_retry(delivery=delivery)
+                sent += 1
+            except ValidationError as exc:
+                refused.append(f"{delivery.message_id}: {' '.join(exc.messages)}")
+        if sent:
+            messages.success(request, f"{sent} deliveries queued to be sent again.")
+        for line in refused:
+            messages.error(request, line)
+
+
+@admin.register(ChangeEvent)
+class ChangeEventAdmin(admin.ModelAdmin):
+    """The change log partners sync from; written by the workflow, read-only here."""
+
+    list_display = ["sequence", "slug", "kind", "version", "at", "state", "available_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["slug"]
+    date_hierarchy = "at"
+    readonly_fields = [
+        "sequence",
+        "story",
+        "slug",
+        "kind",
+        "version",
+        "at",
+        "available_at",
+        "state",
+        "released_at",
+        "reason",
+        "by",
+    ]
+    fields = readonly_fields
+    list_select_related = ["story"]
+    raw_id_fields = ["story", "by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

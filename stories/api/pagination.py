@@ -1,0 +1,136 @@
+"""Keyset pagination and the opaque cursors of the partner API.
+
+A page starts after the last row of the previous one, compared on the whole ordering key
+(e.g. `published_at` then `id`), never on an offset: a partner walking the list while stories
+are published, or while many stories share one timestamp, sees each story exactly once.
+"""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q, QuerySet
+from rest_framework.exceptions import ValidationError
+
+from stories.api.problems import InvalidCursor
+
+CURSOR_PARAM = "cursor"
+PAGE_SIZE_PARAM = "page_size"
+
+
+def _encode(kind: str, values: list) -> str:
+    raw = json.dumps([kind, *values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(kind: str, cursor: str, length: int, param: str) -> list:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, list) or len(data) != length + 1 or data[0] != kind:
+        raise InvalidCursor(
+            {param: ["Not a cursor this API handed out; use the value from the last response."]}
+        )
+    return data[1:]
+
+
+def page_size_from(query_params) -> int:
+    """The `page_size` asked for, refused (not silently clamped) when out of range."""
+    value = query_params.get(PAGE_SIZE_PARAM)
+    if value is None or value == "":
+        return settings.NEWSDESK_API_PAGE_SIZE
+    top = settings.NEWSDESK_API_MAX_PAGE_SIZE
+    if not value.isdigit() or not 1 <= int(value) <= top:
+        raise ValidationError({PAGE_SIZE_PARAM: [f"Must be a whole number from 1 to {top}."]})
+    return int(value)
+
+
+def page_link(request, **params) -> str:
+    """This request's absolute URL (on NEWSDESK_SITE_URL) with some parameters replaced."""
+    query = request.query_params.copy()
+    for key, value in params.items():
+        query[key] = value
+    encoded = urlencode(sorted(query.lists()), doseq=True)
+    return f"{settings.NEWSDESK_SITE_URL}{request.path}" + (f"?{encoded}" if encoded else "")
+
+
+@dataclass
+class Page:
+    items: list
+    next_url: str | None
+
+
+class KeysetPaginator:
+    """Pages a queryset on an ordering key such as `("-published_at", "-id")`; the key must end
+    with a unique field so rows with equal leading values still have a strict order."""
+
+    def __init__(self, ordering: tuple[str, ...], *, kind: str):
+        self.ordering = ordering
+        self.kind = kind
+
+    def _fields(self):
+        return [(name.lstrip("-"), name.startswith("-")) for name in self.ordering]
+
+    def _after(self, queryset: QuerySet, values: list) -> QuerySet:
+        model = queryset.model
+        fields = self._fields()
+        try:
+            parsed = [
+                model._meta.get_field(name).to_python(value)
+                for (name, _), value in zip(fields, values, strict=True)
+            ]
+        except (DjangoValidationError, TypeError, ValueError) as exc:
+            raise InvalidCursor({CURSOR_PARAM: ["This cursor is damaged."]}) from exc
+        if any(value is None for value in parsed):
+            raise InvalidCursor({CURSOR_PARAM: ["This cursor is damaged."]})
+        condition = Q()
+        for i, (name, descending) in enumerate(fields):
+            step = Q(**{f"{name}__{'lt' if descending else 'gt'}": parsed[i]})
+            for j in range(i):
+                step &= Q(**{fields[j][0]: parsed[j]})
+            condition |= step
+        return queryset.filter(condition)
+
+    def _position(self, row) -> list:
+        values = []
+        for name, _ in self._fields():
+            value = getattr(row, name)
+            values.append(value.isoformat() if hasattr(value, "isoformat") else value)
+        return values
+
+    def paginate(self, queryset: QuerySet, request) -> Page:
+        size = page_size_from(request.query_params)
+        cursor = request.query_params.get(CURSOR_PARAM)
+        if cursor:
+            queryset = self._after(
+                queryset, _decode(self.kind, cursor, len(self.ordering), CURSOR_PARAM)
+            )
+        rows = list(queryset.order_by(*self.ordering)[: size + 1])
+        items, more = rows[:size], len(rows) > size
+        next_url = None
+        if more:
+            next_url = page_link(
+                request, **{CURSOR_PARAM: _encode(self.kind, self._position(items[-1]))}
+            )
+        return Page(items=items, next_url=next_url)
+
+
+def change_cursor(sequence: int) -> str:
+    """The opaque position in the change log after the event with this sequence number."""
+    return _encode("changes", [sequence])
+
+
+def change_cursor_position(cursor: str | None, *, param: str = "since") -> int:
+    """The sequence number a `since` cursor stands for; 0 (the beginning) when there is none."""
+    if not cursor:
+        return 0
+    (sequence,) = _decode("changes", cursor, 1, param)
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
+        raise InvalidCursor({param: ["This cursor is damaged."]})
+    return sequence

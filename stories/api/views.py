@@ -1,0 +1,344 @@
+"""The partner API (`/api/v1/`). Views parse the request, ask a selector, shape the answer.
+
+Only public stories (published, past any embargo) leave; a withdrawn one answers 410 Gone;
+everything else, whatever its state, is 404.
+"""
+
+from django.conf import settings
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from partners import selectors as partner_selectors
+from partners.authentication import PartnerKeyAuthentication
+from partners.permissions import IsPartner
+from partners.throttling import PartnerRateThrottle
+from stories.api import schema
+from stories.api import selectors as api_selectors
+from stories.api.filters import StoryFilter
+from stories.api.ninjs import story_ninjs, story_ninjs_withdrawn
+from stories.api.pagination import (
+    KeysetPaginator,
+    change_cursor,
+    change_cursor_position,
+    page_link,
+    page_size_from,
+)
+from stories.api.problems import StoryWithdrawn
+from stories.api.serializers import (
+    ChangePageSerializer,
+    ChangeSerializer,
+    EntityDetailSerializer,
+    EntityPageSerializer,
+    EntitySerializer,
+    StoryListItemSerializer,
+    StoryPageSerializer,
+    StorySerializer,
+)
+
+# Goes into every story ETag: bump it when a representation changes shape, so caches and
+# partners holding an old ETag fetch the new shape even though the story did not change.
+REPRESENTATION_REVISION = 1
+
+STORY_PAGES = KeysetPaginator(("-published_at", "-id"), kind="stories")
+ENTITY_PAGES = KeysetPaginator(("name", "id"), kind="entities")
+
+
+def story_surrogate_key(slug: str) -> str:
+    return f"story-{slug}"
+
+
+def cacheable(response, *, keys: list[str]):
+    """Headers that let browsers and a CDN keep the response, and purge it by story."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.NEWSDESK_API_MAX_AGE,
+        s_maxage=settings.NEWSDESK_API_CDN_MAX_AGE,
+    )
+    # Every partner sees the same stories, but each key must still be checked (and counted):
+    # a shared cache keeps one copy per key.
+    patch_vary_headers(response, ["Authorization"])
+    response["Surrogate-Key"] = " ".join(keys)
+    return response
+
+
+class PartnerAPIView(APIView):
+    authentication_classes = [PartnerKeyAuthentication]
+    permission_classes = [IsPartner]
+    throttle_classes = [PartnerRateThrottle]
+
+    def permission_denied(self, request, message=None, code=None):
+        if not request.successful_authenticator:
+            raise NotAuthenticated(IsPartner.message)
+        super().permission_denied(request, message, code)
+
+
+COMMON_ERRORS = {**schema.UNAUTHORIZED, **schema.THROTTLED}
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=["stories"],
+        operation_id="stories_list",
+        summary="Published stories, newest first",
+        parameters=[schema.CURSOR, schema.PAGE_SIZE, schema.RETRY_AFTER, *schema.CACHE_HEADERS],
+        responses={200: StoryPageSerializer, **schema.BAD_REQUEST, **COMMON_ERRORS},
+    )
+)
+class StoryListView(PartnerAPIView, GenericAPIView):
+    """Published stories, newest first, with filters and keyset pagination (`next`)."""
+
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = StoryFilter
+    serializer_class = StoryListItemSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return api_selectors.stories_for_api()
+
+    def get(self, request):
+        page = STORY_PAGES.paginate(self.filter_queryset(self.get_queryset()), request)
+        response = Response(
+            {
+                "results": StoryListItemSerializer(page.items, many=True).data,
+                "next": page.next_url,
+            }
+        )
+        if page.next_url:
+            response["Link"] = f'<{page.next_url}>; rel="next"'
+        return cacheable(
+            response, keys=["stories", *(story_surrogate_key(s.slug) for s in page.items)]
+        )
+
+
+class StoryRepresentationView(PartnerAPIView):
+    """One story with conditional GET: the ETag comes from one cheap query on the story's
+    version, so a current copy gets 304 without loading or serializing anything else.
+
+    The representation depends only on (story id, version, REPRESENTATION_REVISION), which is
+    what a later per-version cache of it can be keyed on.
+    """
+
+    representation = "json"
+
+    def etag(self, story_id: int, version: int) -> str:
+        return f'"{story_id}-{version}-{self.representation}{REPRESENTATION_REVISION}"'
+
+    def represent(self, story) -> dict:
+        raise NotImplementedError
+
+    def withdrawn(self, state):
+        raise StoryWithdrawn(
+            slug=state.slug,
+            reason=state.withdrawn_reason,
+            withdrawn_at=state.withdrawn_at,
+            headers={"Surrogate-Key": story_surrogate_key(state.slug)},
+        )
+
+    def get(self, request, slug):
+        state = api_selectors.story_state(slug=slug)
+        if state is None or not (state.is_public or state.is_tombstone):
+            raise NotFound(f"There is no published story with the slug {slug!r}.")
+        if state.is_tombstone:
+            return self.withdrawn(state)
+        keys = [story_surrogate_key(state.slug)]
+        not_modified = get_conditional_response(
+            request,
+            etag=self.etag(state.id, state.version),
+            last_modified=int(state.updated_at.timestamp()),
+        )
+        if not_modified is not None:
+            return self.conditional_headers(
+                not_modified, state.id, state.version, state.updated_at, keys
+            )
+        story = api_selectors.story_for_api(story_id=state.id)
+        if story is None:  # unpublished between the two queries
+            raise NotFound(f"There is no published story with the slug {slug!r}.")
+        response = Response(self.represent(story))
+        return self.conditional_headers(response, story.id, story.version, story.updated_at, keys)
+
+    def conditional_headers(self, response, story_id, version, updated_at, keys):
+        response["ETag"] = self.etag(story_id, version)
+        response["Last-Modified"] = http_date(updated_at.timestamp())
+        return cacheable(response, keys=keys)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=["stories"],
+        operation_id="stories_retrieve",
+        summary="One published story, whole",
+        parameters=[
+            schema.SLUG,
+            *schema.CONDITIONAL_HEADERS,
+            *schema.CACHE_HEADERS,
+            schema.RETRY_AFTER,
+        ],
+        responses={
+            200: StorySerializer,
+            **schema.NOT_MODIFIED,
+            **COMMON_ERRORS,
+            **schema.NOT_FOUND,
+            **schema.GONE,
+        },
+    )
+)
+class StoryDetailView(StoryRepresentationView):
+    """The whole story: sections in template order, citations, FAQ, entities, corrections."""
+
+    def represent(self, story) -> dict:
+        return StorySerializer(story).data
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=["stories"],
+        operation_id="stories_ninjs",
+        summary="One published story as IPTC ninjs 3.1",
+        description="Valid against http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json. A withdrawn "
+        "story answers 410 with a ninjs kill notice (`pubStatus: canceled`) as its body.",
+        parameters=[
+            schema.SLUG,
+            *schema.CONDITIONAL_HEADERS,
+            *schema.CACHE_HEADERS,
+            schema.RETRY_AFTER,
+        ],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="A ninjs 3.1 document."),
+            **schema.NOT_MODIFIED,
+            **COMMON_ERRORS,
+            **schema.NOT_FOUND,
+            410: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Withdrawn: a ninjs document with pubStatus canceled.",
+            ),
+        },
+    )
+)
+class StoryNinjsView(StoryRepresentationView):
+    """The story in the IPTC's News in JSON format."""
+
+    representation = "ninjs"
+
+    def represent(self, story) -> dict:
+        return story_ninjs(story)
+
+    def withdrawn(self, state):
+        story = api_selectors.story_withdrawn(story_id=state.id)
+        if story is None:
+            raise NotFound(f"There is no published story with the slug {state.slug!r}.")
+        response = Response(story_ninjs_withdrawn(story), status=410)
+        response["Surrogate-Key"] = story_surrogate_key(story.slug)
+        return response
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=["entities"],
+        operation_id="entities_list",
+        summary="Entities of published stories",
+        parameters=[schema.CURSOR, schema.PAGE_SIZE, *schema.CACHE_HEADERS, schema.RETRY_AFTER],
+        responses={200: EntityPageSerializer, **schema.BAD_REQUEST, **COMMON_ERRORS},
+    )
+)
+class EntityListView(PartnerAPIView):
+    """People, countries, organisations… that published stories are about or mention."""
+
+    def get(self, request):
+        page = ENTITY_PAGES.paginate(api_selectors.entities_public(), request)
+        response = Response(
+            {"results": EntitySerializer(page.items, many=True).data, "next": page.next_url}
+        )
+        return cacheable(response, keys=["entities"])
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=["entities"],
+        operation_id="entities_retrieve",
+        summary="One entity with its latest published stories",
+        parameters=[schema.SLUG, schema.PAGE_SIZE, *schema.CACHE_HEADERS, schema.RETRY_AFTER],
+        responses={
+            200: EntityDetailSerializer,
+            **schema.BAD_REQUEST,
+            **COMMON_ERRORS,
+            **schema.NOT_FOUND,
+        },
+    )
+)
+class EntityDetailView(PartnerAPIView):
+    """The entity's card and its latest published stories (`stories_url` pages through all)."""
+
+    def get(self, request, slug):
+        entity = api_selectors.entity_public(slug=slug)
+        if entity is None:
+            raise NotFound(f"There is no entity with the slug {slug!r} in a published story.")
+        size = page_size_from(request.query_params)
+        entity.stories = list(
+            api_selectors.stories_with_entity(api_selectors.stories_for_api(), slug=slug)[:size]
+        )
+        response = Response(EntityDetailSerializer(entity).data)
+        keys = [f"entity-{entity.slug}", *(story_surrogate_key(s.slug) for s in entity.stories)]
+        return cacheable(response, keys=keys)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=["changes"],
+        operation_id="changes_list",
+        summary="Every publish, update, correction and withdrawal, in order",
+        description="Sync incrementally: keep `next_cursor` and ask again with `?since=` it. A "
+        "withdrawal is a tombstone (`withdrawn: true`, `reason`): delete your copy.",
+        parameters=[schema.SINCE, schema.PAGE_SIZE, schema.RETRY_AFTER],
+        responses={200: ChangePageSerializer, **schema.BAD_REQUEST, **COMMON_ERRORS},
+    )
+)
+class ChangeListView(PartnerAPIView):
+    """The change log partners sync from, oldest first, resumable with an opaque cursor."""
+
+    def get(self, request):
+        since = request.query_params.get("since") or ""
+        position = change_cursor_position(since)
+        size = page_size_from(request.query_params)
+        events = partner_selectors.change_log_after(sequence=position, limit=size + 1)
+        has_more, events = len(events) > size, events[:size]
+        next_cursor = change_cursor(events[-1].sequence if events else position)
+        response = Response(
+            {
+                "results": ChangeSerializer(events, many=True).data,
+                "next_cursor": next_cursor,
+                "next": page_link(request, since=next_cursor),
+                "has_more": has_more,
+            }
+        )
+        # Polled for news: always ask us (or the CDN) again rather than reuse a stale copy.
+        response["Cache-Control"] = "no-cache"
+        patch_vary_headers(response, ["Authorization"])
+        return response
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Any other path under /api/v1/: a problem document, not an HTML page."""
+
+    authentication_classes = []
+    permission_classes = []
+
+    def get(self, request, path=""):
+        hint = "see /api/docs/ for what there is"
+        try:
+            if resolve(request.path + "/").url_name != "not-found":
+                hint = f"did you mean {request.path}/ (with the slash)?"
+        except Resolver404:
+            pass
+        raise NotFound(f"There is nothing at {request.path}; {hint}")
+
+    post = put = patch = delete = get

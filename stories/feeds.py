@@ -1,0 +1,169 @@
+"""RSS 2.0 and Atom feeds of the latest public stories: all of them, per template and per
+entity. Links are absolute on NEWSDESK_SITE_URL, never on the request's Host."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.cache import patch_cache_control
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from stories.models import Entity, Story, StoryEntity, StoryTemplate
+from stories.selectors import BYLINES, stories_public
+
+
+def site_url(path: str) -> str:
+    return f"{settings.NEWSDESK_SITE_URL}{path}"
+
+
+def stories_for_feed(*, template: StoryTemplate | None = None, entity: Entity | None = None):
+    """The latest public stories with what an item shows: bylines, template and entities."""
+    stories: QuerySet[Story] = stories_public().filter(published_at__isnull=False)
+    if template is not None:
+        stories = stories.filter(template=template)
+    if entity is not None:
+        stories = stories.filter(
+            Exists(StoryEntity.objects.filter(story=OuterRef("pk"), entity=entity))
+        )
+    return (
+        stories.select_related("template")
+        .prefetch_related(
+            BYLINES,
+            Prefetch("entity_links", queryset=StoryEntity.objects.select_related("entity")),
+        )
+        .order_by("-published_at", "-id")[: settings.NEWSDESK_FEED_ITEMS]
+    )
+
+
+class LatestStoriesFeed(Feed):
+    """The newest published stories, with their full summary."""
+
+    feed_type = Rss201rev2Feed
+    kind = "rss"
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.NEWSDESK_API_MAX_AGE,
+            s_maxage=settings.NEWSDESK_API_CDN_MAX_AGE,
+        )
+        response["Surrogate-Key"] = "feeds stories"
+        return response
+
+    def title(self, obj):
+        return settings.NEWSDESK_SITE_NAME
+
+    def description(self, obj):
+        return f"The latest stories from {settings.NEWSDESK_SITE_NAME}."
+
+    def link(self, obj):
+        return site_url("/")
+
+    def feed_url(self, obj):
+        return site_url(reverse(f"feeds:{self.kind}"))
+
+    def items(self, obj):
+        return stories_for_feed()
+
+    def item_title(self, story):
+        return story.headline
+
+    def item_description(self, story):
+        return story.summary
+
+    def item_link(self, story):
+        return site_url(story.get_absolute_url())
+
+    def item_guid(self, story):
+        return site_url(story.get_absolute_url())
+
+    def item_guid_is_permalink(self, story):
+        return True
+
+    def item_pubdate(self, story):
+        return story.published_at
+
+    def item_updateddate(self, story):
+        return story.updated_at
+
+    def item_author_name(self, story):
+        names = [str(byline) for byline in story.byline_links.all()]
+        return ", ".join(names) or None
+
+    def item_categories(self, story):
+        return [story.template.name, *(link.entity.name for link in story.entity_links.all())]
+
+
+class LatestStoriesAtomFeed(LatestStoriesFeed):
+    feed_type = Atom1Feed
+    kind = "atom"
+    subtitle = LatestStoriesFeed.description
+
+
+class TemplateStoriesFeed(LatestStoriesFeed):
+    """The newest published stories of one template (explainers, news reports…)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(StoryTemplate, slug=slug)
+
+    def title(self, template):
+        return f"{settings.NEWSDESK_SITE_NAME}: {template.name}"
+
+    def description(self, template):
+        return f"The latest {template.name} stories from {settings.NEWSDESK_SITE_NAME}."
+
+    def feed_url(self, template):
+        return site_url(reverse(f"feeds:{self.kind}-template", kwargs={"slug": template.slug}))
+
+    def items(self, template):
+        return stories_for_feed(template=template)
+
+
+class TemplateStoriesAtomFeed(TemplateStoriesFeed):
+    feed_type = Atom1Feed
+    kind = "atom"
+    subtitle = TemplateStoriesFeed.description
+
+
+class EntityStoriesFeed(LatestStoriesFeed):
+    """The newest published stories about or mentioning one entity."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Entity, slug=slug)
+
+    def title(self, entity):
+        return f"{settings.NEWSDESK_SITE_NAME}: {entity.name}"
+
+    def description(self, entity):
+        return f"The latest stories about {entity.name} from {settings.NEWSDESK_SITE_NAME}."
+
+    def link(self, entity):
+        return site_url(entity.get_absolute_url())
+
+    def feed_url(self, entity):
+        return site_url(reverse(f"feeds:{self.kind}-entity", kwargs={"slug": entity.slug}))
+
+    def items(self, entity):
+        return stories_for_feed(entity=entity)
+
+
+class EntityStoriesAtomFeed(EntityStoriesFeed):
+    feed_type = Atom1Feed
+    kind = "atom"
+    subtitle = EntityStoriesFeed.description
+
+
+app_name = "feeds"
+
+# Included under /feeds/ by newsdesk/urls.py.
+urlpatterns = [
+    path("rss/", LatestStoriesFeed(), name="rss"),
+    path("atom/", LatestStoriesAtomFeed(), name="atom"),
+    path("rss/templates/<slug:slug>/", TemplateStoriesFeed(), name="rss-template"),
+    path("atom/templates/<slug:slug>/", TemplateStoriesAtomFeed(), name="atom-template"),
+    path("rss/entities/<slug:slug>/", EntityStoriesFeed(), name="rss-entity"),
+    path("atom/entities/<slug:slug>/", EntityStoriesAtomFeed(), name="atom-entity"),
+]
