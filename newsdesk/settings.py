@@ -196,16 +196,12 @@ NEWSDESK_FETCH_USER_AGENT = env.str(
     default=f"Newsdesk/0.1 (citation checker; +{NEWSDESK_SITE_URL})",
 )
 NEWSDESK_FETCH_MAX_RETRIES = env.int("NEWSDESK_FETCH_MAX_RETRIES", default=5)
+NEWSDESK_FETCH_RETRY_BASE = env.float("NEWSDESK_FETCH_RETRY_BASE", default=30.0)
 NEWSDESK_FETCH_PENDING_MINUTES = env.int("NEWSDESK_FETCH_PENDING_MINUTES", default=10)
-NEWSDESK_LINK_HEALTH_DAYS = env.int("NEWSDESK_LINK_HEALTH_DAYS", default=7)
-NEWSDESK_LINK_HEALTH_BATCH = env.int("NEWSDESK_LINK_HEALTH_BATCH", default=500)
-NEWSDESK_LINK_HEALTH_RATE = env.str("NEWSDESK_LINK_HEALTH_RATE", default="60/m")
-CELERY_TASK_ROUTES.update(
-    {
-        "sources.tasks.citation_fetch_task": {"queue": "fetch"},
-        "sources.tasks.citation_recheck_task": {"queue": "fetch"},
-    }
-)
+NEWSDESK_LINK_HEALTH_HOURS = env.int("NEWSDESK_LINK_HEALTH_HOURS", default=20)
+NEWSDESK_LINK_HEALTH_BATCH = env.int("NEWSDESK_LINK_HEALTH_BATCH", default=2000)
+NEWSDESK_LINK_HEALTH_PER_MINUTE = env.int("NEWSDESK_LINK_HEALTH_PER_MINUTE", default=30)
+CELERY_TASK_ROUTES.update({"sources.tasks.citation_fetch_task": {"queue": "fetch"}})
 CELERY_BEAT_SCHEDULE.update(
     {
         "sources-link-health": {

@@ -1,17 +1,96 @@
-from django.contrib import admin
+"""Outlets, citations and their archived snapshots in the admin.
+
+A citation's link status, archived copy and quote check show on the story page (the inline);
+saving a new or changed URL there, or ticking "Fetch again", queues a fetch after the save
+commits. Writes go through `sources.services`.
+"""
+
+from django import forms
+from django.contrib import admin, messages
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils import formats
+from django.utils.html import format_html, format_html_join
 
-from sources.models import Citation, Outlet
+from sources import selectors, services
+from sources.models import Citation, LinkStatus, Outlet, QuoteCheck, Snapshot
 from stories.widgets import PrefetchedAutocompleteMixin, PrefetchedRelationsForm, set_static_choices
+
+STATUS_COLOURS = {
+    LinkStatus.PENDING: "#8a6d00",
+    LinkStatus.FETCHED: "#1b7f3a",
+    LinkStatus.FAILED: "#b00020",
+    LinkStatus.BLOCKED: "#b00020",
+    LinkStatus.GONE: "#b00020",
+    LinkStatus.CHANGED: "#8a6d00",
+}
+QUOTE_LABELS = {
+    QuoteCheck.VERIFIED: ("✔ quote found in the source", "#1b7f3a"),
+    QuoteCheck.NOT_FOUND: ("✘ quote not found in the source", "#b00020"),
+}
+
+
+def link_summary(citation: Citation) -> str:
+    """Status, reason, time of the check, archived copy and quote check, in one line."""
+    if not citation.pk:
+        return "Fetched after saving."
+    if not citation.url:
+        return "No link."
+    parts = [
+        format_html(
+            '<strong style="color:{}">{}</strong>',
+            STATUS_COLOURS.get(citation.link_status, "inherit"),
+            citation.get_link_status_display() or "not fetched",
+        )
+    ]
+    if citation.link_reason:
+        parts.append(format_html("{}", citation.link_reason))
+    if citation.link_checked_at:
+        parts.append(
+            format_html("checked {}", formats.date_format(citation.link_checked_at, "j M Y H:i"))
+        )
+    if citation.latest_snapshot_id:
+        parts.append(
+            format_html(
+                '<a href="{}" target="_blank">archived copy</a>', citation.archived_copy_url
+            )
+        )
+    if citation.quote.strip():
+        label, colour = QUOTE_LABELS.get(citation.quote_check, ("quote not checked yet", "inherit"))
+        parts.append(format_html('<span style="color:{}">{}</span>', colour, label))
+    return format_html_join(" · ", "{}", ((p,) for p in parts))
 
 
 class CitationForm(PrefetchedRelationsForm):
     prefetched = ("outlet",)
 
+    fetch_again = forms.BooleanField(
+        required=False,
+        label="Fetch again when saving",
+        help_text="Fetch the link again, archive it if it changed and re-check the quote.",
+    )
+
 
 class CitationFormSet(BaseInlineFormSet):
-    """Offers only the story's own sections, listed once for all rows."""
+    """Offers only the story's own sections, listed once for all rows; after saving, queues a
+    fetch for every new or changed link."""
+
+    def save(self, commit=True):
+        saved = super().save(commit=commit)
+        if commit:
+            for form in self.forms:
+                citation = form.instance
+                if citation.pk is None or form in self.deleted_forms:
+                    continue
+                if not (form.has_changed() or form.cleaned_data.get("fetch_again")):
+                    continue
+                services.citation_after_edit(
+                    citation=citation,
+                    changed=form.changed_data,
+                    fetch_again=bool(form.cleaned_data.get("fetch_again")),
+                )
+        return saved
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -40,15 +119,21 @@ class CitationInline(PrefetchedAutocompleteMixin, admin.StackedInline):
     fields = [
         ("outlet", "published_on", "section"),
         "url",
+        ("link", "fetch_again"),
         "title",
         "claim",
         ("quote", "speaker"),
         "order",
     ]
+    readonly_fields = ["link"]
     classes = ["collapse-open"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("outlet")
+        return selectors.citations_with_snapshot(super().get_queryset(request))
+
+    @admin.display(description="Link")
+    def link(self, citation):
+        return link_summary(citation)
 
 
 @admin.register(Outlet)
@@ -68,9 +153,6 @@ class OutletAdmin(admin.ModelAdmin):
 
     @admin.display(description="Stories citing this outlet")
     def stories_citing(self, outlet):
-        from django.urls import reverse
-        from django.utils.html import format_html_join
-
         stories = {
             c.story for c in outlet.citations.select_related("story").order_by("-story__created_at")
         }
@@ -86,9 +168,89 @@ class OutletAdmin(admin.ModelAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(PrefetchedAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["__str__", "story", "url", "claim"]
+    list_display = ["__str__", "story", "url", "link_status", "quote_check", "link_checked_at"]
     list_select_related = ["outlet", "story"]
-    list_filter = ["outlet"]
+    list_filter = ["link_status", "quote_check", "outlet"]
     search_fields = ["claim", "quote", "url", "title", "story__headline"]
     autocomplete_fields = ["outlet", "story"]
     raw_id_fields = ["section"]
+    actions = ["fetch_again"]
+    readonly_fields = ["link", "snapshot_history"]
+    fieldsets = [
+        (None, {"fields": ["story", "section", "outlet", "url", "title", "published_on"]}),
+        (None, {"fields": ["claim", ("quote", "speaker"), "order"]}),
+        ("Link", {"fields": ["link", "snapshot_history"]}),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.citations_with_snapshot(super().get_queryset(request))
+
+    @admin.display(description="Link")
+    def link(self, citation):
+        return link_summary(citation)
+
+    @admin.display(description="Archived copies")
+    def snapshot_history(self, citation):
+        snapshots = citation.snapshots.defer("html_gz", "text").order_by("-fetched_at")
+        return (
+            format_html_join(
+                "<br>",
+                '<a href="{}" target="_blank">{}</a> · HTTP {} · {}',
+                (
+                    (
+                        s.get_absolute_url(),
+                        formats.date_format(s.fetched_at, "j M Y H:i"),
+                        s.http_status,
+                        s.final_url,
+                    )
+                    for s in snapshots
+                ),
+            )
+            or "None yet"
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.citation_after_edit(
+            citation=obj, changed=form.changed_data if change else ["url"], fetch_again=False
+        )
+
+    @admin.action(description="Fetch again")
+    def fetch_again(self, request, queryset):
+        count = 0
+        for citation in queryset.exclude(url=""):
+            services.citation_schedule_fetch(citation=citation)
+            count += 1
+        self.message_user(
+            request,
+            f"{count} link(s) will be fetched again in a moment; their status shows here.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(admin.ModelAdmin):
+    """Archived pages, read-only: they are evidence, not drafts."""
+
+    list_display = ["final_url", "http_status", "fetched_at", "citation", "size"]
+    list_select_related = ["citation", "citation__outlet"]
+    list_filter = ["http_status", "fetched_at"]
+    search_fields = ["requested_url", "final_url", "content_hash"]
+    date_hierarchy = "fetched_at"
+    exclude = ["html_gz"]
+    readonly_fields = ["view_archived_copy"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("html_gz")
+
+    @admin.display(description="Archived copy")
+    def view_archived_copy(self, snapshot):
+        return format_html(
+            '<a href="{}" target="_blank">Open the archived page</a>', snapshot.get_absolute_url()
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,11 @@
 """Where a story's facts come from: outlets and the citations that point at their articles."""
 
+import gzip
+
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
 
 class Outlet(models.Model):
@@ -77,6 +81,30 @@ class Citation(models.Model):
     quote_check = models.CharField(
         max_length=10, choices=QuoteCheck.choices, default=QuoteCheck.UNCHECKED
     )
+    latest_snapshot = models.ForeignKey(
+        "Snapshot",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The newest archived copy of the page.",
+    )
+    link_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why the link has its status, e.g. “HTTP 404” or “blocked: … private address”.",
+    )
+    link_checked_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When the link was last fetched."
+    )
+    fetched_url = models.URLField(
+        max_length=2000, blank=True, help_text="The URL the status and snapshot belong to."
+    )
+    fetch_due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the pending fetch should have run; the sweep re-queues overdue ones.",
+    )
 
     class Meta:
         ordering = ["order", "id"]
@@ -84,3 +112,53 @@ class Citation(models.Model):
     def __str__(self):
         outlet = self.outlet.name if self.outlet_id else "Unknown outlet"
         return f"{outlet}, {self.published_on:%b %-d}" if self.published_on else outlet
+
+    @property
+    def archived_copy_url(self) -> str:
+        """Where readers and editors see the archived page ("" before the first snapshot)."""
+        if not self.latest_snapshot_id:
+            return ""
+        return reverse("sources:snapshot", args=[self.latest_snapshot_id])
+
+
+class Snapshot(models.Model):
+    """An archived copy of a cited page, so the citation survives link rot.
+
+    A new snapshot is kept only when the article's content changed: the hash is taken over the
+    extracted title and text, so a rotating ad or a new CSRF token in the HTML is not a change.
+    """
+
+    citation = models.ForeignKey(
+        Citation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="snapshots",
+        help_text="Kept when the citation is deleted: an archive outlives its use.",
+    )
+    requested_url = models.URLField(max_length=2000)
+    final_url = models.URLField(max_length=2000, help_text="After redirects.")
+    http_status = models.PositiveSmallIntegerField()
+    headers = models.JSONField(default=dict, blank=True, help_text="The headers that matter.")
+    fetched_at = models.DateTimeField(default=timezone.now, db_index=True)
+    html_gz = models.BinaryField(help_text="The page as served, gzip-compressed.")
+    size = models.PositiveIntegerField(default=0, help_text="Bytes of HTML before compression.")
+    text = models.TextField(blank=True, help_text="The article's main text.")
+    metadata = models.JSONField(
+        default=dict, blank=True, help_text="Title, site, authors, date… as extracted."
+    )
+    content_hash = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+        get_latest_by = "fetched_at"
+
+    def __str__(self):
+        return f"{self.final_url} at {self.fetched_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("sources:snapshot", args=[self.pk])
+
+    @property
+    def html(self) -> bytes:
+        return gzip.decompress(bytes(self.html_gz)) if self.html_gz else b""

@@ -15,4 +15,32 @@ def private_ok(settings):
     settings.NEWSDESK_FETCH_ALLOW_PRIVATE_NETWORKS = True
     settings.NEWSDESK_FETCH_TIMEOUT = 3.0
     settings.NEWSDESK_FETCH_READ_TIMEOUT = 2.0
+    settings.NEWSDESK_FETCH_RETRY_BASE = 0.01
     return settings
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run queued tasks in-process, whatever REDIS_URL says (CI sets it)."""
+    from newsdesk.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
+def citation_at(db, article_server, private_ok):
+    """A citation of a fresh story pointing at a page of the local server."""
+    from tests import factories
+
+    def make(path: str, **fields):
+        from sources.models import Citation
+
+        story = fields.pop("story", None) or factories.story()
+        return Citation.objects.create(
+            story=story, url=article_server.url(path), claim="What the source says.", **fields
+        )
+
+    return make

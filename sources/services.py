@@ -1,0 +1,357 @@
+"""Writes to citations, snapshots and outlets. Admin, tasks and commands all come through here.
+
+The database is the source of truth for the fetch pipeline: a citation waiting for its page is
+`pending` with a `fetch_due_at`, so nothing is lost when the queue is: the sweep re-queues it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import logging
+import random
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import lxml.etree
+import lxml.html
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from sources import articles
+from sources.articles import ArticleFetch
+from sources.models import Citation, LinkStatus, Outlet, QuoteCheck, Snapshot
+from sources.quotes import normalize, quote_in_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FetchDone:
+    """What `citation_fetch` did: the status it left, and when to try again (None: don't)."""
+
+    status: str
+    reason: str = ""
+    retry_in: float | None = None
+    snapshot_created: bool = False
+
+
+# --- Scheduling --------------------------------------------------------------------------------
+
+
+def citation_schedule_fetch(*, citation: Citation) -> None:
+    """Mark the citation's link pending and fetch it once the transaction commits.
+
+    Call it whenever a citation gets a new or changed URL, or someone asks to fetch again. If
+    the queue is unreachable the citation stays pending and the sweep picks it up.
+    """
+    if not citation.url:
+        citation_clear_link(citation=citation)
+        return
+    now = timezone.now()
+    Citation.objects.filter(pk=citation.pk).update(link_status=LinkStatus.PENDING, fetch_due_at=now)
+    citation.link_status, citation.fetch_due_at = LinkStatus.PENDING, now
+    citation_id = citation.pk
+    transaction.on_commit(lambda: _enqueue(citation_id))
+
+
+def _enqueue(citation_id: int, countdown: float | None = None) -> bool:
+    from sources.tasks import citation_fetch_task
+
+    try:
+        citation_fetch_task.apply_async((citation_id,), countdown=countdown)
+    except Exception:  # noqa: BLE001 - the broker is down: the row stays pending for the sweep
+        log.warning("Could not queue the fetch of citation %s; the sweep will.", citation_id)
+        return False
+    return True
+
+
+def citation_clear_link(*, citation: Citation) -> None:
+    """A citation without a URL has no link status (and nothing to check a quote against)."""
+    Citation.objects.filter(pk=citation.pk).update(
+        link_status="", link_reason="", fetch_due_at=None
+    )
+    citation.link_status, citation.link_reason, citation.fetch_due_at = "", "", None
+
+
+def citations_requeue_overdue(*, limit: int = 1000) -> int:
+    """Queue again the citations still pending long after their fetch was due (the queue lost
+    them, or Redis was down), and those saved with a URL by a path that never queued them."""
+    from sources.selectors import citations_overdue
+
+    now = timezone.now()
+    ids = list(citations_overdue(now=now).values_list("pk", flat=True)[:limit])
+    Citation.objects.filter(pk__in=ids).update(link_status=LinkStatus.PENDING, fetch_due_at=now)
+    for citation_id in ids:
+        _enqueue(citation_id)
+    return len(ids)
+
+
+def citations_schedule_link_health(*, limit: int | None = None) -> int:
+    """Queue re-checks of published stories' citations, oldest check first, spread out in time
+    so a day's re-checks do not arrive at the outlets at once."""
+    from sources.selectors import citations_due_for_link_health
+
+    limit = limit or settings.NEWSDESK_LINK_HEALTH_BATCH
+    ids = list(citations_due_for_link_health().values_list("pk", flat=True)[:limit])
+    gap = 60.0 / max(1, settings.NEWSDESK_LINK_HEALTH_PER_MINUTE)
+    for i, citation_id in enumerate(ids):
+        _enqueue(citation_id, countdown=i * gap)
+    return len(ids)
+
+
+# --- Fetching ----------------------------------------------------------------------------------
+
+
+def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with full jitter, never sooner than the server's Retry-After."""
+    base = settings.NEWSDESK_FETCH_RETRY_BASE
+    ceiling = min(base * (2**attempt), 3600.0)
+    delay = random.uniform(ceiling / 2, ceiling)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, 6 * 3600.0))
+    return delay
+
+
+def citation_fetch(*, citation_id: int, attempt: int = 0, final: bool = False) -> FetchDone:
+    """Fetch a citation's page, archive it, fill the citation's empty fields and check its quote.
+
+    Idempotent: run again on an unchanged page it creates no snapshot and changes nothing but
+    the time of the check. Transient failures (timeouts, 429, 5xx) ask to be retried
+    (`retry_in`) until `final`, when they become `failed`.
+    """
+    citation = Citation.objects.filter(pk=citation_id).first()
+    if citation is None:
+        return FetchDone(status="", reason="citation deleted")
+    if not citation.url:
+        citation_clear_link(citation=citation)
+        return FetchDone(status="")
+    url = citation.url
+    fetched = articles.fetch_article(url)
+    return _record(citation_id=citation_id, url=url, fetched=fetched, attempt=attempt, final=final)
+
+
+@transaction.atomic
+def _record(
+    *, citation_id: int, url: str, fetched: ArticleFetch, attempt: int, final: bool
+) -> FetchDone:
+    citation = (
+        Citation.objects.select_for_update(of=("self",))
+        .select_related("latest_snapshot")
+        .filter(pk=citation_id)
+        .first()
+    )
+    if citation is None:
+        return FetchDone(status="", reason="citation deleted")
+    if citation.url != url:
+        # The journalist changed the link while we fetched the old one; its own fetch is queued.
+        return FetchDone(status=citation.link_status, reason="URL changed while fetching")
+    now = timezone.now()
+
+    if fetched.outcome == articles.FETCHED:
+        return _record_page(citation, fetched, now)
+
+    if fetched.retryable and not final:
+        delay = retry_delay(attempt=attempt, retry_after=fetched.retry_after)
+        citation.link_reason = f"{fetched.reason}; trying again"[:300]
+        citation.fetch_due_at = now + dt.timedelta(seconds=delay)
+        citation.save(update_fields=["link_reason", "fetch_due_at"])
+        return FetchDone(status=citation.link_status, reason=fetched.reason, retry_in=delay)
+
+    status = {
+        articles.GONE: LinkStatus.GONE,
+        articles.BLOCKED: LinkStatus.BLOCKED,
+    }.get(fetched.outcome, LinkStatus.FAILED)
+    citation.link_status = status
+    citation.link_reason = fetched.reason[:300]
+    citation.link_checked_at = now
+    citation.fetched_url = url
+    citation.fetch_due_at = None
+    citation.save(
+        update_fields=[
+            "link_status",
+            "link_reason",
+            "link_checked_at",
+            "fetched_url",
+            "fetch_due_at",
+        ]
+    )
+    return FetchDone(status=status, reason=fetched.reason)
+
+
+def content_hash(*, title: str, text: str, html: bytes) -> str:
+    """The article's identity for "has it changed": its title and main text, normalized."""
+    if text.strip():
+        material = f"{normalize(title)}\n{normalize(text)}".encode()
+    else:
+        material = html
+    return hashlib.sha256(material).hexdigest()
+
+
+def _record_page(citation: Citation, fetched: ArticleFetch, now) -> FetchDone:
+    metadata = fetched.metadata
+    digest = content_hash(title=metadata.title, text=metadata.text, html=fetched.html)
+    latest = citation.latest_snapshot
+    created = False
+    if latest is None or latest.content_hash != digest or latest.requested_url != citation.url:
+        latest = Snapshot.objects.create(
+            citation=citation,
+            requested_url=citation.url,
+            final_url=fetched.final_url,
+            http_status=fetched.http_status,
+            headers=fetched.headers,
+            fetched_at=now,
+            html_gz=gzip.compress(fetched.html, mtime=0),
+            size=len(fetched.html),
+            text=metadata.text,
+            metadata={k: v for k, v in metadata.as_dict().items() if k != "text"},
+            content_hash=digest,
+        )
+        created = True
+    # "Changed" compares with the page as it was when first archived for this link: the
+    # version the journalist cited.
+    first = (
+        Snapshot.objects.filter(citation=citation, requested_url=citation.url)
+        .order_by("fetched_at", "id")
+        .values_list("content_hash", flat=True)
+        .first()
+    )
+    status = LinkStatus.CHANGED if first and first != digest else LinkStatus.FETCHED
+    reason = "the page changed since it was first archived" if status == LinkStatus.CHANGED else ""
+
+    fields = ["link_status", "link_reason", "link_checked_at", "fetched_url", "fetch_due_at"]
+    citation.link_status, citation.link_reason = status, reason
+    citation.link_checked_at, citation.fetched_url, citation.fetch_due_at = now, citation.url, None
+    if citation.latest_snapshot_id != latest.pk:
+        citation.latest_snapshot = latest
+        fields.append("latest_snapshot")
+    fields += _fill_empty_fields(citation, fetched)
+    citation.quote_check = quote_check_result(citation=citation, snapshot=latest)
+    fields.append("quote_check")
+    citation.save(update_fields=fields)
+    return FetchDone(status=status, reason=reason, snapshot_created=created)
+
+
+def _fill_empty_fields(citation: Citation, fetched: ArticleFetch) -> list[str]:
+    """Fill what the journalist left empty; never overwrite what they typed."""
+    metadata = fetched.metadata
+    changed = []
+    if not citation.title and metadata.title:
+        citation.title = metadata.title[:500]
+        changed.append("title")
+    if citation.published_on is None and metadata.published:
+        citation.published_on = metadata.published.date()
+        changed.append("published_on")
+    if citation.outlet_id is None:
+        outlet = outlet_for_url(
+            url=metadata.canonical_url or fetched.final_url or citation.url,
+            site_name=metadata.site_name,
+        )
+        if outlet:
+            citation.outlet = outlet
+            changed.append("outlet")
+    return changed
+
+
+# --- Outlets -----------------------------------------------------------------------------------
+
+
+def outlet_domain(url: str) -> str:
+    """The domain an outlet is known by: the link's host without "www."."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def outlet_for_url(*, url: str, site_name: str = "") -> Outlet | None:
+    """The outlet a link belongs to, matched by domain (news.bbc.co.uk → bbc.co.uk when that is
+    known); a new outlet named after the site when none matches."""
+    domain = outlet_domain(url)
+    if not domain or _is_address(domain):
+        return None
+    labels = domain.split(".")
+    candidates = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+    known = {o.domain: o for o in Outlet.objects.filter(domain__in=candidates)}
+    for candidate in candidates:
+        if candidate in known:
+            return known[candidate]
+    name = (site_name or domain)[:200]
+    unnamed = Outlet.objects.filter(name__iexact=name, domain="").first()
+    if unnamed:
+        unnamed.domain = domain
+        unnamed.save(update_fields=["domain"])
+        return unnamed
+    if Outlet.objects.filter(name__iexact=name).exists():
+        name = f"{name} ({domain})"[:200]
+    try:
+        with transaction.atomic():
+            return Outlet.objects.create(name=name, domain=domain, homepage=f"https://{domain}/")
+    except IntegrityError:
+        # Another fetch created it a moment ago.
+        return Outlet.objects.filter(domain=domain).first()
+
+
+def _is_address(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+# --- Quote check -------------------------------------------------------------------------------
+
+
+def quote_check_result(*, citation: Citation, snapshot: Snapshot | None) -> str:
+    """Verified when the quote is in the archived page, not found when it is not, unchecked
+    when there is no quote or no archived page to look in."""
+    if not citation.quote.strip() or snapshot is None:
+        return QuoteCheck.UNCHECKED
+    metadata = snapshot.metadata or {}
+    text = "\n".join(
+        [metadata.get("title") or "", metadata.get("description") or "", snapshot.text]
+    )
+    if quote_in_text(citation.quote, text):
+        return QuoteCheck.VERIFIED
+    # The main text can miss a pull quote or a caption: look in the whole visible page too.
+    if quote_in_text(citation.quote, visible_text(snapshot.html)):
+        return QuoteCheck.VERIFIED
+    return QuoteCheck.NOT_FOUND
+
+
+def visible_text(html: bytes) -> str:
+    if not html:
+        return ""
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return ""
+    for element in tree.xpath("//script|//style|//noscript|//template"):
+        element.drop_tree()
+    return tree.text_content()
+
+
+def citation_check_quote(*, citation: Citation) -> str:
+    """Check the citation's quote against its latest snapshot (after the quote was edited)."""
+    snapshot = (
+        Snapshot.objects.filter(pk=citation.latest_snapshot_id).first()
+        if citation.latest_snapshot_id
+        else None
+    )
+    result = quote_check_result(citation=citation, snapshot=snapshot)
+    if result != citation.quote_check:
+        Citation.objects.filter(pk=citation.pk).update(quote_check=result)
+        citation.quote_check = result
+    return result
+
+
+def citation_after_edit(*, citation: Citation, changed: list[str], fetch_again: bool) -> None:
+    """What an edit to a citation sets off: a fetch for a new or changed URL (or when asked),
+    a quote check when only the quote changed."""
+    if "url" in changed or fetch_again or (citation.url and not citation.link_status):
+        citation_schedule_fetch(citation=citation)
+    elif "quote" in changed:
+        citation_check_quote(citation=citation)

@@ -1,0 +1,33 @@
+"""Celery tasks for sources: thin, by id, idempotent. The work is in `sources.services`."""
+
+from celery import shared_task
+from django.conf import settings
+
+from sources import services
+
+
+@shared_task(bind=True, max_retries=None, acks_late=True, ignore_result=True)
+def citation_fetch_task(self, citation_id: int) -> str:
+    """Fetch, archive and check one citation's link; retry transient failures with backoff.
+
+    Runs on the "fetch" queue (a thread pool: the work is waiting on the network). In eager
+    mode (no Redis) there is no retrying: the failure is recorded and "Fetch again" is there.
+    """
+    attempt = self.request.retries
+    final = self.request.is_eager or attempt >= settings.NEWSDESK_FETCH_MAX_RETRIES
+    done = services.citation_fetch(citation_id=citation_id, attempt=attempt, final=final)
+    if done.retry_in is not None:
+        raise self.retry(countdown=done.retry_in)
+    return done.status
+
+
+@shared_task(ignore_result=True)
+def pending_sweep_task() -> int:
+    """Re-queue citations left pending (queue lost, Redis was down). Runs every few minutes."""
+    return services.citations_requeue_overdue()
+
+
+@shared_task(ignore_result=True)
+def link_health_task() -> int:
+    """Daily: re-check published stories' citations, oldest check first, rate limited."""
+    return services.citations_schedule_link_health()
