@@ -254,3 +254,17 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- Editorial workflow (stories/workflow.py, stories/tasks.py) -----------------------------
+# How often the beat task publishes due scheduled stories and announces lifted embargoes.
+NEWSDESK_PUBLISH_CHECK_SECONDS = env.int("NEWSDESK_PUBLISH_CHECK_SECONDS", default=60)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "stories-publish-due": {
+            "task": "stories.tasks.publish_due_stories_task",
+            "schedule": NEWSDESK_PUBLISH_CHECK_SECONDS,
+            # A run still queued when the next is due is dropped: the next one catches up.
+            "options": {"expires": NEWSDESK_PUBLISH_CHECK_SECONDS},
+        },
+    }
+)

@@ -1,16 +1,28 @@
 """The newsroom admin: where journalists draft and editors edit.
 
-Every write goes through `stories.services`; the admin only collects input and shows results.
+Every write goes through `stories.services` and `stories.workflow`; the admin only collects
+input and shows results. Who may edit or press which button is decided in
+`stories.permissions`; the story page's workflow buttons, revisions and the recovery of deleted
+stories are in `StoryAdmin` below.
 """
 
-from django.contrib import admin
+import datetime as dt
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from reversion.models import Version
 
 from sources.admin import CitationInline
-from stories import services
+from stories import permissions, revisions, services, workflow
 from stories.models import (
     Byline,
     Correction,
@@ -47,7 +59,55 @@ class StoryTemplateAdmin(admin.ModelAdmin):
         return template._sections
 
 
-class StorySectionInline(admin.StackedInline):
+def _posted_version(request) -> int | None:
+    try:
+        return int(request.POST.get("loaded_version", ""))
+    except ValueError:
+        return None
+
+
+def story_editable(request, story) -> bool:
+    """May this request change this story (and its parts)?
+
+    Besides the rule in `permissions.story_can_edit`, a POST of a form loaded at an older
+    version is let through to the form's version check: that check refuses it and shows the
+    person their typed text back, where a bare 403 would lose it. Nothing stale is ever saved.
+    """
+    user = request.user
+    if story is None:
+        return user.has_perm("stories.change_story") or user.has_perm(permissions.CHANGE_ANY)
+    if permissions.story_can_edit(user, story):
+        return True
+    posted = _posted_version(request) if request.method == "POST" else None
+    return (
+        posted is not None
+        and posted != story.version
+        and user.has_perm("stories.change_story")
+        and request.resolver_match is not None
+        and request.resolver_match.url_name == "stories_story_change"
+    )
+
+
+class StoryPartPermissions:
+    """A story's parts are editable exactly when the story is."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (
+            obj is None or story_editable(request, obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or story_editable(request, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or story_editable(request, obj)
+        )
+
+
+class StorySectionInline(StoryPartPermissions, admin.StackedInline):
     """The story's sections in template order, each with the template's guidance above it."""
 
     model = StorySection
@@ -79,7 +139,7 @@ class BylineForm(PrefetchedRelationsForm):
     prefetched = ("user",)
 
 
-class BylineInline(PrefetchedAutocompleteMixin, admin.TabularInline):
+class BylineInline(StoryPartPermissions, PrefetchedAutocompleteMixin, admin.TabularInline):
     model = Byline
     form = BylineForm
     extra = 0
@@ -91,7 +151,7 @@ class BylineInline(PrefetchedAutocompleteMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("user")
 
 
-class FAQItemInline(admin.StackedInline):
+class FAQItemInline(StoryPartPermissions, admin.StackedInline):
     model = FAQItem
     extra = 0
     fields = [("question", "order"), "answer"]
@@ -101,7 +161,7 @@ class StoryEntityForm(PrefetchedRelationsForm):
     prefetched = ("entity",)
 
 
-class StoryEntityInline(PrefetchedAutocompleteMixin, admin.TabularInline):
+class StoryEntityInline(StoryPartPermissions, PrefetchedAutocompleteMixin, admin.TabularInline):
     model = StoryEntity
     form = StoryEntityForm
     extra = 0
@@ -111,6 +171,10 @@ class StoryEntityInline(PrefetchedAutocompleteMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("entity")
+
+
+class StoryCitationInline(StoryPartPermissions, CitationInline):
+    """The sources app's citation inline, editable when the story is."""
 
 
 class CorrectionInline(admin.TabularInline):
@@ -125,6 +189,8 @@ class CorrectionInline(admin.TabularInline):
 
 
 class StoryTransitionInline(admin.TabularInline):
+    """Every workflow step on the story: who, when, from, to, and their comment."""
+
     model = StoryTransition
     extra = 0
     fields = ["at", "action", "from_status", "to_status", "by", "comment"]
@@ -139,8 +205,74 @@ class StoryTransitionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("by")
 
 
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _person(user) -> str:
+    if user is None:
+        return "Someone (or the scheduler)"
+    return user.get_full_name() or user.get_username()
+
+
+class StoryAdminForm(forms.ModelForm):
+    """The story form, carrying the version it was loaded at so a stale save is refused."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # The row lock holds until the admin's transaction ends, so of two saves of the same
+        # version exactly one gets through; the other waits, then sees the new version here.
+        current = (
+            Story.objects.select_for_update()
+            .select_related("updated_by")
+            .filter(pk=self.instance.pk)
+            .first()
+        )
+        if current is None:
+            raise ValidationError(
+                "This story was deleted while you were editing it. Copy your text from the "
+                "form below; an editor can recover the story from the deleted stories list.",
+                code="deleted",
+            )
+        loaded = cleaned.get("loaded_version")
+        if loaded != current.version:
+            raise ValidationError(self.conflict_message(current, loaded), code="conflict")
+        return cleaned
+
+    @staticmethod
+    def conflict_message(current: Story, loaded: int | None) -> str:
+        step = (
+            StoryTransition.objects.filter(story=current, at=current.updated_at)
+            .order_by("-id")
+            .first()
+        )
+        did = (
+            f" ({workflow.ACTIONS[step.action].done})"
+            if step and step.action in workflow.ACTIONS
+            else ""
+        )
+        opened = f"you opened version {loaded}" if loaded else "your form has no version"
+        return (
+            f"{_person(current.updated_by)} changed this story at {_when(current.updated_at)}"
+            f"{did}, after you opened it: it is now version {current.version}; {opened}. "
+            "Nothing was saved, so nothing of theirs was overwritten. Your text is still in the "
+            "form below: copy what you need, reload the page to see their changes, and apply "
+            "yours again."
+        )
+
+
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
+    form = StoryAdminForm
     list_display = ["headline", "template", "status", "byline_names", "published_at", "updated_at"]
     list_filter = [
         "status",
@@ -159,7 +291,12 @@ class StoryAdmin(admin.ModelAdmin):
         "version",
         "created_at",
         "updated_at",
+        "updated_by",
         "published_at",
+        "scheduled_for",
+        "embargo_until",
+        "withdrawn_at",
+        "withdrawn_reason",
         "preview_link",
     ]
     fieldsets = [
@@ -167,7 +304,14 @@ class StoryAdmin(admin.ModelAdmin):
         ("Dateline and language", {"fields": [("dateline_place", "dateline_date"), "language"]}),
         (
             "Status",
-            {"fields": [("status", "version"), ("created_at", "updated_at", "published_at")]},
+            {
+                "fields": [
+                    ("status", "version"),
+                    ("created_at", "updated_at", "updated_by"),
+                    ("published_at", "scheduled_for", "embargo_until"),
+                    ("withdrawn_at", "withdrawn_reason"),
+                ]
+            },
         ),
     ]
 
@@ -178,7 +322,7 @@ class StoryAdmin(admin.ModelAdmin):
         return [
             BylineInline,
             StorySectionInline,
-            CitationInline,
+            StoryCitationInline,
             FAQItemInline,
             StoryEntityInline,
             CorrectionInline,
@@ -200,10 +344,23 @@ class StoryAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .select_related("updated_by")
             .prefetch_related(
                 Prefetch("byline_links", queryset=Byline.objects.select_related("user"))
             )
         )
+
+    # --- Who may do what (rules in stories.permissions) --------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        return story_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return request.user.has_perm("stories.delete_story") and permissions.is_editor(
+                request.user
+            )
+        return permissions.story_can_delete(request.user, obj)
 
     @admin.display(description="Bylines")
     def byline_names(self, story):
@@ -216,16 +373,47 @@ class StoryAdmin(admin.ModelAdmin):
         label = "View on site" if story.is_public() else "Preview (staff only)"
         return format_html('<a href="{}" target="_blank">{}</a>', story.get_absolute_url(), label)
 
+    # --- Saving: only what the form changed, then one counted change and revision -------------
+
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.save()
-        else:
+        if not change:
             services.story_create(story=obj, by=request.user)
+            return
+        # Only the fields on the form: status, times and version belong to the workflow, and
+        # this instance may have been loaded before a workflow step changed them.
+        concrete = {f.name for f in Story._meta.concrete_fields}
+        fields = [name for name in form.changed_data if name in concrete]
+        if fields:
+            obj.save(update_fields=fields)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        if change:
-            services.story_record_change(story=form.instance, by=request.user)
+        if change and (form.has_changed() or any(fs.has_changed() for fs in formsets)):
+            services.story_record_change(
+                story=form.instance, by=request.user, comment=self.change_summary(form, formsets)
+            )
+
+    @staticmethod
+    def change_summary(form, formsets) -> str:
+        """The revision's note: "Changed headline; sections: “What's happened”; citations: 1 added."."""
+        parts = []
+        fields = [form.fields[n].label or n for n in form.changed_data if n != "loaded_version"]
+        if fields:
+            parts.append("Changed " + ", ".join(str(f).lower() for f in fields))
+        for formset in formsets:
+            noun = formset.model._meta.verbose_name_plural
+            bits = []
+            if formset.model is StorySection and formset.changed_objects:
+                bits.append(", ".join(f"“{obj.heading}”" for obj, _ in formset.changed_objects))
+            elif formset.changed_objects:
+                bits.append(f"{len(formset.changed_objects)} changed")
+            if formset.new_objects:
+                bits.append(f"{len(formset.new_objects)} added")
+            if formset.deleted_objects:
+                bits.append(f"{len(formset.deleted_objects)} deleted")
+            if bits:
+                parts.append(f"{noun}: {'; '.join(bits)}")
+        return ("; ".join(parts) + ".") if parts else "Saved."
 
     def response_add(self, request, obj, post_url_continue=None):
         # Straight on to the sections the template just gave the story.
@@ -233,6 +421,269 @@ class StoryAdmin(admin.ModelAdmin):
             self.message_user(request, f"“{obj}” was created. Fill in its sections below.")
             return HttpResponseRedirect(reverse("admin:stories_story_change", args=[obj.pk]))
         return super().response_add(request, obj, post_url_continue)
+
+    def delete_model(self, request, obj):
+        services.story_delete(story=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for story in queryset:
+            try:
+                services.story_delete(story=story, by=request.user)
+            except workflow.WorkflowError as refused:
+                messages.error(request, f"“{story}” was not deleted: {refused}")
+
+    # --- Workflow buttons: save what was typed, then take the step ---------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        action = request.POST.get("_workflow") if request.method == "POST" else None
+        if action and object_id:
+            story = self.get_object(request, unquote(object_id))
+            if story is not None:
+                self.check_action_allowed(request, story, action)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def check_action_allowed(request, story, action: str) -> None:
+        """403 for a step this person may not take, before anything is saved."""
+        if action not in workflow.ACTIONS:
+            raise PermissionDenied(f"Unknown workflow action “{action}”.")
+        reason = permissions.refusal(action, story, request.user)
+        if reason:
+            raise PermissionDenied(reason)
+
+    def response_change(self, request, obj):
+        action = request.POST.get("_workflow")
+        if action:
+            self.take_step(request, obj, action)
+            return HttpResponseRedirect(reverse("admin:stories_story_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def take_step(self, request, story, action: str) -> bool:
+        """Run one workflow step with the panel's inputs; report the outcome as a message."""
+        step = workflow.ACTIONS[action]
+        comment = request.POST.get(f"{action}_comment", "")
+        try:
+            at = self.posted_time(request, f"{action}_at")
+            story = workflow.story_act(
+                story=story, action=action, by=request.user, comment=comment, at=at
+            )
+        except workflow.TransitionForbidden as refused:
+            raise PermissionDenied(str(refused)) from refused
+        except workflow.TransitionRefused as refused:
+            items = format_html_join("", "<li>{}</li>", ((r,) for r in refused.reasons))
+            messages.error(
+                request,
+                format_html("“{}” was refused. Fix this first:<ul>{}</ul>", step.label, items),
+            )
+            return False
+        done = f"“{story.headline}” {step.done}"
+        if action == "schedule":
+            done += f": it goes live at {_when(story.scheduled_for)}"
+        elif action == "publish" and story.embargo_until and not story.is_public():
+            done += f", under embargo until {_when(story.embargo_until)}"
+        messages.success(request, done + ".")
+        return True
+
+    @staticmethod
+    def posted_time(request, name: str):
+        """A datetime-local input, read in the site's time zone."""
+        raw = request.POST.get(name, "").strip()
+        if not raw:
+            return None
+        try:
+            moment = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            raise workflow.TransitionRefused(
+                f"“{raw}” is not a date and time: use the picker, e.g. 2025-11-08 14:30."
+            ) from None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_current_timezone())
+        return moment
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["workflow"] = self.workflow_context(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_context(self, request, story) -> dict:
+        """What the workflow panel shows: state, the last step's note, the allowed buttons."""
+        last = (
+            StoryTransition.objects.filter(story=story).select_related("by").order_by("-at", "-id")
+        ).first()
+        posted = request.POST if request.method == "POST" else {}
+        steps = [
+            {
+                "action": action,
+                "comment": posted.get(f"{action.name}_comment", ""),
+                "at": posted.get(f"{action.name}_at", ""),
+            }
+            for action in workflow.story_actions_for(story=story, user=request.user)
+        ]
+        return {
+            "steps": steps,
+            "last": last,
+            "editable": permissions.story_can_edit(request.user, story),
+            "is_editor": permissions.is_editor(request.user),
+            "now": timezone.localtime(),
+            "revision_count": revisions.story_versions(story).count(),
+            "revisions_url": reverse("admin:stories_story_revisions", args=[story.pk]),
+        }
+
+    # --- Extra pages: a step by URL, revisions, deleted stories -------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/workflow/<str:action>/",
+                view(self.workflow_view),
+                name="stories_story_workflow",
+            ),
+            path(
+                "<path:object_id>/revisions/",
+                view(self.revisions_view),
+                name="stories_story_revisions",
+            ),
+            path(
+                "<path:object_id>/revisions/compare/",
+                view(self.revision_compare_view),
+                name="stories_story_revision_compare",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:version_id>/restore/",
+                view(self.revision_restore_view),
+                name="stories_story_revision_restore",
+            ),
+            path("deleted/", view(self.deleted_view), name="stories_story_deleted"),
+            path(
+                "deleted/<int:version_id>/recover/",
+                view(self.recover_view),
+                name="stories_story_recover",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _story_or_404(self, request, object_id) -> Story:
+        story = self.get_object(request, unquote(object_id))
+        if story is None:
+            raise Http404("No such story.")
+        if not self.has_view_or_change_permission(request, story):
+            raise PermissionDenied
+        return story
+
+    def _page(self, request, template: str, story: Story | None, **context):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": story,
+                **context,
+            },
+        )
+
+    def workflow_view(self, request, object_id, action):
+        """POST a step without the form (scripts, links): acts on the story as saved."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = self._story_or_404(request, object_id)
+        self.check_action_allowed(request, story, action)
+        self.take_step(request, story, action)
+        return HttpResponseRedirect(reverse("admin:stories_story_change", args=[story.pk]))
+
+    def revisions_view(self, request, object_id):
+        story = self._story_or_404(request, object_id)
+        versions = list(revisions.story_versions(story))
+        return self._page(
+            request,
+            "admin/stories/story/revisions.html",
+            story,
+            title=f"Revisions of “{story}”",
+            versions=versions,
+            can_restore=permissions.story_can_edit(request.user, story),
+        )
+
+    def revision_compare_view(self, request, object_id):
+        story = self._story_or_404(request, object_id)
+        versions = revisions.story_versions(story)
+        chosen = [request.GET.get("from"), request.GET.get("to")]
+        if not all(chosen):
+            latest = list(versions[:2])
+            if len(latest) < 2:
+                messages.info(request, "There is only one revision: nothing to compare yet.")
+                return HttpResponseRedirect(
+                    reverse("admin:stories_story_revisions", args=[story.pk])
+                )
+            chosen = [latest[1].pk, latest[0].pk]
+        try:
+            older = get_object_or_404(versions, pk=int(chosen[0]))
+            newer = get_object_or_404(versions, pk=int(chosen[1]))
+        except ValueError:
+            raise Http404("Pick two revisions of this story.") from None
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        return self._page(
+            request,
+            "admin/stories/story/revision_compare.html",
+            story,
+            title=f"What changed in “{story}”",
+            older=older,
+            newer=newer,
+            changes=revisions.revision_changes(older, newer),
+            can_restore=permissions.story_can_edit(request.user, story),
+        )
+
+    def revision_restore_view(self, request, object_id, version_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = self._story_or_404(request, object_id)
+        version = get_object_or_404(revisions.story_versions(story), pk=version_id)
+        try:
+            services.story_restore_revision(story=story, version=version, by=request.user)
+        except workflow.TransitionForbidden as refused:
+            raise PermissionDenied(str(refused)) from refused
+        except workflow.TransitionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request,
+                f"Restored the revision of {_when(version.revision.date_created)}. The text "
+                "before it is kept as a revision too.",
+            )
+        return HttpResponseRedirect(reverse("admin:stories_story_change", args=[story.pk]))
+
+    def _can_recover(self, request) -> bool:
+        return permissions.is_editor(request.user) and request.user.has_perm("stories.delete_story")
+
+    def deleted_view(self, request):
+        if not self._can_recover(request):
+            raise PermissionDenied
+        return self._page(
+            request,
+            "admin/stories/story/deleted.html",
+            None,
+            title="Deleted stories",
+            versions=revisions.deleted_story_versions(),
+        )
+
+    def recover_view(self, request, version_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self._can_recover(request):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_model(Story), pk=version_id)
+        try:
+            story = services.story_recover(version=version, by=request.user)
+        except workflow.WorkflowError as refused:
+            messages.error(request, str(refused))
+            return HttpResponseRedirect(reverse("admin:stories_story_deleted"))
+        messages.success(request, f"“{story}” is back, as {story.get_status_display().lower()}.")
+        return HttpResponseRedirect(reverse("admin:stories_story_change", args=[story.pk]))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_recover": self._can_recover(request)}
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(Entity)

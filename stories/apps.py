@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class StoriesConfig(AppConfig):
     name = "stories"
     verbose_name = "Stories"
+
+    def ready(self):
+        # A story's revision holds its parts, citations (sources app) included.
+        from stories import revisions
+
+        revisions.register_models()

@@ -9,8 +9,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import FSMField
+from django_fsm import FSMField, FSMModelMixin, transition
 
+from stories.permissions import allows
 from stories.rendering import render_markdown
 
 
@@ -77,8 +78,12 @@ class StoryStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class Story(models.Model):
-    """A story as written by its bylines and checked by the desk."""
+class Story(FSMModelMixin, models.Model):
+    """A story as written by its bylines and checked by the desk.
+
+    `status` is protected: only the transitions below change it, and only the services in
+    `stories.workflow` call them (with the lock, the audit row and the signal around them).
+    """
 
     headline = models.CharField(max_length=300)
     slug = models.SlugField(
@@ -103,9 +108,19 @@ class Story(models.Model):
         blank=True,
         related_name="created_stories",
     )
-    status = FSMField(default=StoryStatus.DRAFT, choices=StoryStatus.choices, db_index=True)
+    status = FSMField(
+        default=StoryStatus.DRAFT, choices=StoryStatus.choices, db_index=True, protected=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who saved the last change, named when someone else's save would overwrite it.",
+    )
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)
     embargo_until = models.DateTimeField(
@@ -113,12 +128,22 @@ class Story(models.Model):
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
+    announced_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When readers could first see it and partners were told it was published.",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Goes up on every saved change.")
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
         verbose_name_plural = "stories"
         indexes = [models.Index(fields=["status", "-published_at", "-id"], name="story_status_pub")]
+        permissions = [
+            ("publish_story", "Can request changes, publish, schedule, withdraw and correct"),
+            ("change_any_story", "Can edit any story in any state"),
+        ]
 
     def __str__(self):
         return self.headline
@@ -136,6 +161,72 @@ class Story(models.Model):
         return self.status == StoryStatus.PUBLISHED and (
             self.embargo_until is None or self.embargo_until <= now
         )
+
+    # The state machine. Each method only moves the state; `stories.workflow` wraps it with the
+    # row lock, the field changes, the audit row, the signal and the e-mails.
+
+    @transition(
+        field=status,
+        source=StoryStatus.DRAFT,
+        target=StoryStatus.IN_REVIEW,
+        permission=allows("submit"),
+    )
+    def submit(self):
+        """Submit for review."""
+
+    @transition(
+        field=status,
+        source=[StoryStatus.IN_REVIEW, StoryStatus.SCHEDULED],
+        target=StoryStatus.DRAFT,
+        permission=allows("request_changes"),
+    )
+    def request_changes(self):
+        """Back to the authors with a comment (also takes a story off the schedule)."""
+
+    @transition(
+        field=status,
+        source=[StoryStatus.IN_REVIEW, StoryStatus.SCHEDULED],
+        target=StoryStatus.PUBLISHED,
+        permission=allows("publish"),
+    )
+    def publish(self):
+        """Publish now, or at its embargo time."""
+
+    @transition(
+        field=status,
+        source=StoryStatus.IN_REVIEW,
+        target=StoryStatus.SCHEDULED,
+        permission=allows("schedule"),
+    )
+    def schedule(self):
+        """Publish automatically at a set time."""
+
+    @transition(
+        field=status,
+        source=StoryStatus.SCHEDULED,
+        target=StoryStatus.PUBLISHED,
+        permission=allows("publish_scheduled"),
+    )
+    def publish_scheduled(self):
+        """The scheduler publishing a story whose time has come."""
+
+    @transition(
+        field=status,
+        source=StoryStatus.PUBLISHED,
+        target=StoryStatus.WITHDRAWN,
+        permission=allows("withdraw"),
+    )
+    def withdraw(self):
+        """Take it down for good; the page then answers 410 Gone with the reason."""
+
+    @transition(
+        field=status,
+        source=StoryStatus.PUBLISHED,
+        target=StoryStatus.PUBLISHED,
+        permission=allows("correct"),
+    )
+    def correct(self):
+        """Add a public correction note; the story stays published."""
 
 
 class Byline(models.Model):

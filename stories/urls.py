@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("stories/<slug:slug>/", views.story_detail, name="story"),
     path("entities/<slug:slug>/", views.entity_detail, name="entity"),
+    path("corrections/", views.corrections, name="corrections"),
 ]

@@ -1,11 +1,12 @@
 """Public pages. Each view asks a selector and renders; none decides anything itself."""
 
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
-from stories import selectors
+from stories import history, selectors
 from stories.models import Entity
 
 
@@ -14,7 +15,14 @@ def home(request):
 
 
 def story_detail(request, slug):
-    story = selectors.story_for_page(slug=slug, user=request.user)
+    try:
+        story = selectors.story_for_page(slug=slug, user=request.user)
+    except Http404:
+        withdrawn = history.story_withdrawn(slug=slug)
+        if withdrawn is None:
+            raise
+        # Gone, not missing: readers and crawlers learn why, and never see the old text.
+        return render(request, "stories/gone.html", {"story": withdrawn}, status=410)
     return render(
         request,
         "stories/story_detail.html",
@@ -23,8 +31,16 @@ def story_detail(request, slug):
             "sections": selectors.story_sections_with_items(story),
             "loose_citations": selectors.story_loose_citations(story),
             "is_preview": not story.is_public(),
+            "public_history": history.story_public_history(story),
+            "workflow_history": history.story_history(story) if request.user.is_staff else None,
         },
     )
+
+
+def corrections(request):
+    """/corrections/: every correction to a published story, newest first."""
+    page = Paginator(history.corrections_public(), 50).get_page(request.GET.get("page"))
+    return render(request, "stories/corrections.html", {"page": page})
 
 
 def entity_detail(request, slug):

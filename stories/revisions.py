@@ -1,0 +1,291 @@
+"""Revisions of a story *with* its parts, and what changed between two of them.
+
+django-reversion stores each revision: the story, its sections, citations, FAQ items, entity
+links, bylines and corrections, serialized together (`follow`). Citations belong to the
+`sources` app but are part of a story's text, so they are registered here. This module reads
+and writes revisions; the services that restore and recover stories are in `stories.services`.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+import reversion
+from django.contrib.auth import get_user_model
+from django.db.models import Model
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from reversion.models import Revision, Version
+
+from sources.models import Citation, Outlet
+from stories.models import (
+    Byline,
+    Correction,
+    Entity,
+    FAQItem,
+    Story,
+    StoryEntity,
+    StorySection,
+)
+
+FOLLOW = ("sections", "citations", "faq_items", "entity_links", "byline_links", "corrections")
+# The story's own text. Workflow fields (status, times, version) are never restored from a
+# revision: the workflow alone moves them.
+STORY_TEXT_FIELDS = ("headline", "slug", "summary", "dateline_place", "dateline_date", "language")
+# Restored in this order, so a citation's section exists before the citation.
+PART_MODELS: tuple[type[Model], ...] = (StorySection, Byline, StoryEntity, FAQItem, Citation)
+
+
+def register_models() -> None:
+    """Register the story and its parts with django-reversion (from StoriesConfig.ready)."""
+    if not reversion.is_registered(Story):
+        reversion.register(Story, follow=FOLLOW)
+    for model in (*PART_MODELS, Correction):
+        if not reversion.is_registered(model):
+            reversion.register(model)
+
+
+def story_save_revision(*, story: Story, by=None, comment: str = "") -> None:
+    """Store the story as it is now, with all its parts, as one revision."""
+    with reversion.create_revision():
+        reversion.add_to_revision(story)
+        reversion.set_comment(comment)
+        if by is not None and by.pk:
+            reversion.set_user(by)
+
+
+def story_versions(story: Story):
+    """The story's revisions, newest first, with who made each."""
+    return (
+        Version.objects.get_for_object(story)
+        .select_related("revision", "revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def deleted_story_versions():
+    """The last revision of each deleted story, newest deletion first: what can be recovered."""
+    return (
+        Version.objects.get_deleted(Story)
+        .select_related("revision", "revision__user")
+        .order_by("-revision__date_created")
+    )
+
+
+def revision_objects(revision: Revision) -> dict[type[Model], dict[int, object]]:
+    """The revision's stored objects by model and primary key, as deserialized objects."""
+    objects: dict[type[Model], dict[int, object]] = defaultdict(dict)
+    for version in revision.version_set.select_related("content_type"):
+        model = version.content_type.model_class()
+        if model is None:
+            continue
+        deserialized = version._object_version
+        objects[model][deserialized.object.pk] = deserialized
+    return objects
+
+
+# --- What changed between two revisions ------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One part that differs between two revisions, with an inline word diff."""
+
+    group: str
+    label: str
+    kind: str  # "changed", "added" or "removed"
+    diff: SafeString
+
+
+@dataclass
+class Snapshot:
+    """A revision laid out part by part, each part as (key, label, text)."""
+
+    story: list[tuple[str, str, str]] = field(default_factory=list)
+    parts: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+
+
+GROUPS = ["Story", "Sections", "Citations", "FAQ items", "Entities", "Bylines", "Corrections"]
+
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def word_diff(before: str, after: str) -> SafeString:
+    """`before` → `after` as HTML: removed words in <del>, added words in <ins>."""
+    a, b = _TOKENS.findall(before), _TOKENS.findall(after)
+    html = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            html.append(escape("".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            html.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            html.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+    return mark_safe("".join(html))  # noqa: S308 - every piece above is escaped
+
+
+def _names(objects_list: list[dict]) -> dict[str, dict]:
+    """Labels for the outlets, entities and people two revisions point at, in three queries."""
+    ids = defaultdict(set)
+    for objects in objects_list:
+        for obj in objects.get(Citation, {}).values():
+            ids["outlet"].add(obj.object.outlet_id)
+        for obj in objects.get(StoryEntity, {}).values():
+            ids["entity"].add(obj.object.entity_id)
+        for obj in objects.get(Byline, {}).values():
+            ids["user"].add(obj.object.user_id)
+    users = get_user_model().objects.filter(pk__in=ids["user"] - {None})
+    return {
+        "outlet": dict(
+            Outlet.objects.filter(pk__in=ids["outlet"] - {None}).values_list("pk", "name")
+        ),
+        "entity": dict(
+            Entity.objects.filter(pk__in=ids["entity"] - {None}).values_list("pk", "name")
+        ),
+        "user": {u.pk: u.get_full_name() or u.get_username() for u in users},
+    }
+
+
+def _snapshot(objects: dict, names: dict) -> Snapshot:
+    snap = Snapshot()
+    story = next(iter(objects.get(Story, {}).values()), None)
+    if story is not None:
+        for name in STORY_TEXT_FIELDS:
+            value = getattr(story.object, name)
+            label = Story._meta.get_field(name).verbose_name.capitalize()
+            snap.story.append((name, label, "" if value is None else str(value)))
+    sections = sorted((o.object for o in objects.get(StorySection, {}).values()), key=_by_order)
+    headings = {s.pk: s.heading for s in sections}
+    snap.parts["Sections"] = [(s.key, s.heading, s.body) for s in sections]
+    snap.parts["Citations"] = [
+        (
+            str(c.pk),
+            names["outlet"].get(c.outlet_id, "Unknown outlet")
+            + (f", {c.published_on:%b %-d, %Y}" if c.published_on else ""),
+            "\n".join(
+                line
+                for line in [
+                    c.claim,
+                    f"“{c.quote}”" + (f" — {c.speaker}" if c.speaker else "") if c.quote else "",
+                    c.title,
+                    c.url,
+                    f"In: {headings[c.section_id]}" if c.section_id in headings else "",
+                ]
+                if line
+            ),
+        )
+        for c in sorted((o.object for o in objects.get(Citation, {}).values()), key=_by_order)
+    ]
+    snap.parts["FAQ items"] = [
+        (str(f.pk), f.question, f"{f.question}\n{f.answer}")
+        for f in sorted((o.object for o in objects.get(FAQItem, {}).values()), key=_by_order)
+    ]
+    snap.parts["Entities"] = [
+        (str(e.entity_id), names["entity"].get(e.entity_id, "?"), f"{e.get_role_display()}")
+        for e in sorted((o.object for o in objects.get(StoryEntity, {}).values()), key=_by_order)
+    ]
+    bylines = sorted((o.object for o in objects.get(Byline, {}).values()), key=_by_order)
+    snap.parts["Bylines"] = [
+        ("bylines", "Bylines", ", ".join(names["user"].get(b.user_id, "?") for b in bylines))
+    ]
+    snap.parts["Corrections"] = [
+        (str(c.pk), f"{c.created_at:%Y-%m-%d %H:%M}", c.text)
+        for c in sorted(
+            (o.object for o in objects.get(Correction, {}).values()), key=lambda c: c.created_at
+        )
+    ]
+    return snap
+
+
+def _by_order(obj) -> tuple:
+    return (getattr(obj, "order", 0), obj.pk or 0)
+
+
+def _compare(group: str, before: list, after: list) -> list[Change]:
+    old = {key: (label, text) for key, label, text in before}
+    new = {key: (label, text) for key, label, text in after}
+    changes = []
+    for key, label, text in after:
+        if key not in old:
+            if text:
+                changes.append(Change(group, label, "added", word_diff("", text)))
+        elif old[key][1] != text:
+            changes.append(Change(group, label, "changed", word_diff(old[key][1], text)))
+    for key, label, text in before:
+        if key not in new and text:
+            changes.append(Change(group, label, "removed", word_diff(text, "")))
+    return changes
+
+
+def revision_changes(older: Version, newer: Version) -> list[Change]:
+    """What changed from `older` to `newer`, field by field and section by section."""
+    objects = [revision_objects(older.revision), revision_objects(newer.revision)]
+    names = _names(objects)
+    a, b = (_snapshot(o, names) for o in objects)
+    changes = _compare("Story", a.story, b.story)
+    for group in GROUPS[1:]:
+        changes += _compare(group, a.parts.get(group, []), b.parts.get(group, []))
+    return changes
+
+
+# --- Putting stored objects back -----------------------------------------------------------
+
+
+def with_live_references(obj: Model, known: dict[type[Model], set]) -> Model | None:
+    """The object ready to save, or None when something it cannot do without is gone.
+
+    An optional reference to a since-deleted row (an outlet, a user) is cleared; a required one
+    (the byline's person, the linked entity) means the object is skipped.
+    """
+    for f in obj._meta.concrete_fields:
+        if not f.is_relation or f.related_model is None:
+            continue
+        value = getattr(obj, f.attname)
+        if value is None:
+            continue
+        if value not in known[f.related_model]:
+            if not f.null:
+                return None
+            setattr(obj, f.attname, None)
+    return obj
+
+
+def references_that_exist(objs: list[Model]) -> dict[type[Model], set]:
+    wanted = defaultdict(set)
+    for obj in objs:
+        for f in obj._meta.concrete_fields:
+            if f.is_relation and f.related_model is not None:
+                value = getattr(obj, f.attname)
+                if value is not None:
+                    wanted[f.related_model].add(value)
+    return defaultdict(
+        set,
+        {
+            model: set(model._base_manager.filter(pk__in=pks).values_list("pk", flat=True))
+            for model, pks in wanted.items()
+        },
+    )
+
+
+def restore_parts(*, story: Story, objects: dict, models=PART_MODELS) -> list[str]:
+    """Make the story's parts exactly those stored in a revision. Returns what was skipped.
+
+    Parts added since the revision are deleted first (so unique keys never collide), then the
+    stored parts are saved back, sections before the citations that point at them.
+    """
+    for model in models:
+        keep = set(objects.get(model, {}))
+        model._base_manager.filter(story=story).exclude(pk__in=keep).delete()
+    skipped = []
+    for model in models:
+        stored = list(objects.get(model, {}).values())
+        known = references_that_exist([d.object for d in stored])
+        for deserialized in stored:
+            deserialized.object.story_id = story.pk
+            if with_live_references(deserialized.object, known) is None:
+                skipped.append(f"{model._meta.verbose_name} #{deserialized.object.pk}")
+                continue
+            deserialized.save()
+    return skipped
