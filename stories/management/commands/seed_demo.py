@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from sources.models import Citation, Outlet
-from stories import demo_content, services
+from stories import bulk_stories, demo_content, services
 from stories.models import (
     Entity,
     FAQItem,
@@ -29,6 +29,15 @@ DEMO_ACCOUNTS = [
 class Command(BaseCommand):
     help = "Load demo stories (idempotent). In DEBUG, also the demo accounts."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--stories",
+            type=int,
+            default=0,
+            metavar="N",
+            help="Also add N published explainer-sized stories (for benchmarks and load tests).",
+        )
+
     def handle(self, *args, **options):
         with transaction.atomic():
             accounts = self.demo_accounts() if settings.DEBUG else {}
@@ -47,6 +56,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Demo accounts: journalist, editor, admin; password from NEWSDESK_DEMO_PASSWORD."
             )
+        if options["stories"]:
+            added = bulk_stories.add_published_stories(options["stories"])
+            self.stdout.write(f"Bulk stories: {added} added, {options['stories']} wanted.")
 
     def demo_accounts(self):
         User = get_user_model()
@@ -134,7 +146,7 @@ class Command(BaseCommand):
     def publish(self, story, when):
         """Demo stories are published as if an editor had approved them on the day."""
         Story.objects.filter(pk=story.pk).update(
-            status=StoryStatus.PUBLISHED, published_at=when, updated_at=when
+            status=StoryStatus.PUBLISHED, published_at=when, updated_at=when, announced_at=when
         )
         StoryTransition.objects.create(
             story=story,
