@@ -158,8 +158,15 @@ def change_events_release(*, now=None) -> list[ChangeEvent]:
     """
     _lock_change_log()
     now = now or timezone.now()
+    # Due; or decided early: public already (the embargo was brought forward), or never to
+    # be (withdrawn or unpublished while embargoed).
+    published = Q(story__status=StoryStatus.PUBLISHED)
+    story_public = published & (
+        Q(story__embargo_until__isnull=True) | Q(story__embargo_until__lte=now)
+    )
     held = list(
-        ChangeEvent.objects.filter(state=ChangeEvent.State.HELD, available_at__lte=now)
+        ChangeEvent.objects.filter(state=ChangeEvent.State.HELD)
+        .filter(Q(available_at__lte=now) | story_public | ~published | Q(story__isnull=True))
         .select_related("story")
         .order_by("id")
     )
@@ -195,6 +202,10 @@ def change_events_release(*, now=None) -> list[ChangeEvent]:
     ChangeEvent.objects.bulk_update(released, ["sequence", "state", "released_at"])
     ChangeEvent.objects.bulk_update(suppressed, ["state"])
     ChangeEvent.objects.bulk_update(postponed, ["available_at"])
+    if released:
+        WebhookDelivery.objects.filter(
+            event__in=released, status=WebhookDelivery.Status.PENDING, next_attempt_at__gt=now
+        ).update(next_attempt_at=now)
     if suppressed:
         WebhookDelivery.objects.filter(
             event__in=suppressed, status=WebhookDelivery.Status.PENDING

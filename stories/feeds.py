@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from stories.api.selectors import entities_public
 from stories.models import Entity, Story, StoryEntity, StoryTemplate
 from stories.selectors import BYLINES, stories_public
 
@@ -132,7 +133,8 @@ class EntityStoriesFeed(LatestStoriesFeed):
     """The newest published stories about or mentioning one entity."""
 
     def get_object(self, request, slug):
-        return get_object_or_404(Entity, slug=slug)
+        # Like the API: an entity only unpublished stories use is not announced anywhere.
+        return get_object_or_404(entities_public(), slug=slug)
 
     def title(self, entity):
         return f"{settings.NEWSDESK_SITE_NAME}: {entity.name}"
