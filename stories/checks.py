@@ -181,14 +181,19 @@ class CheckRun:
 
     @cached_property
     def proper_nouns(self) -> set[str]:
-        """Capitalised words the story uses mid-sentence: names, so fine at a sentence start too."""
-        found = set()
+        """Words the story treats as names, so fine at a sentence start too: capitalised
+        mid-sentence, or capitalised more than once (a typo is rarely made twice the same way)."""
+        mid_sentence, seen, repeated = set(), set(), set()
         for passage in self.passages:
             for match in WORD.finditer(passage.text):
                 token = match.group()
-                if token[0].isupper() and not at_sentence_start(passage.text, match.start()):
-                    found.add(token.casefold())
-        return found
+                if not token[0].isupper():
+                    continue
+                folded = token.casefold()
+                if not at_sentence_start(passage.text, match.start()):
+                    mid_sentence.add(folded)
+                (repeated if folded in seen else seen).add(folded)
+        return mid_sentence | repeated
 
     @cached_property
     def published_questions(self) -> list[tuple[str, str, str]]:
@@ -660,7 +665,10 @@ def attribution(story: Story) -> Iterable[Finding]:
         for paragraph in re.split(r"\n\s*\n", passage.text):
             for match in DIRECT_QUOTE.finditer(paragraph):
                 quote = match.group(1) or match.group(2)
-                if len(quote.split()) < 3 or ATTRIBUTION_CUE.search(paragraph):
+                # The cue must be outside the quotation: "nobody tells us" inside one is not it.
+                if len(quote.split()) < 3 or ATTRIBUTION_CUE.search(
+                    DIRECT_QUOTE.sub(" ", paragraph)
+                ):
                     continue
                 if any(s in paragraph.casefold() for s in speakers):
                     continue

@@ -156,7 +156,8 @@ QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 LABELLED_POINT = re.compile(r"^(?P<label>[A-Z][^:.!?]{1,60}):\s+(?P<text>\S.*)$")
 SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"‘(]?[A-Z0-9])")
 NOT_SENTENCE_END = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|St|Lt|Col|Capt|Sgt|Prof|Jr|Sr|No|vs|etc|[A-Z])\.$"
+    r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|St|Lt|Col|Capt|Sgt|Prof|Jr|Sr|No|vs|etc|[A-Z]|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.$"
 )
 
 # Headings as journalists write them, for the template section they mean: by the section's key,
@@ -210,6 +211,7 @@ KIND_CUES = [
         EntityKind.ORGANISATION,
         r"agency|organi[sz]ation|party|company|corporation|firm|ministry|department|command|"
         r"council|committee|union|alliance|bank|group|newspaper|broadcaster|university|army|"
+        r"body|authority|association|federation of|club|charity|foundation|school|hospital|"
         r"navy|force|institute|bloc|movement|militia|court|parliament|government|network",
     ),
     (
@@ -726,16 +728,20 @@ class TextReader:
         """Each bullet item or paragraph is a card "Name is a …"; more lines extend the card."""
         leftover: list[Block] = []
         cards: list[list[str]] = []
+        extends_card = False  # a nameless paragraph right after a card is more of that card
         for block in blocks:
             if block.kind == "subheading":
                 leftover.append(block)
-            elif block.kind == "para" and cards and card_name(block.lines[0]) is None:
+                extends_card = False
+            elif block.kind == "para" and extends_card and card_name(block.lines[0]) is None:
                 cards[-1].extend(block.lines)
             else:
                 cards.append(list(block.lines))
+                extends_card = True
         seen: set[str] = set()
         for lines in cards:
-            text = " ".join(lines) if not self.line_per_paragraph else "\n\n".join(lines)
+            joiner = "\n\n" if self.line_per_paragraph else " "
+            text = joiner.join(lines).replace("**", "")
             name = card_name(lines[0])
             if name is None:
                 leftover.append(Block("para", lines))
