@@ -232,7 +232,7 @@ class StoryAdminForm(forms.ModelForm):
         # The row lock holds until the admin's transaction ends, so of two saves of the same
         # version exactly one gets through; the other waits, then sees the new version here.
         current = (
-            Story.objects.select_for_update()
+            Story.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .filter(pk=self.instance.pk)
             .first()
@@ -470,10 +470,10 @@ class StoryAdmin(admin.ModelAdmin):
         except workflow.TransitionForbidden as refused:
             raise PermissionDenied(str(refused)) from refused
         except workflow.TransitionRefused as refused:
-            items = format_html_join("", "<li>{}</li>", ((r,) for r in refused.reasons))
+            # Plain lines: a nested list would pick up the admin's message styling.
+            items = format_html_join("", "<br>– {}", ((r,) for r in refused.reasons))
             messages.error(
-                request,
-                format_html("“{}” was refused. Fix this first:<ul>{}</ul>", step.label, items),
+                request, format_html("“{}” was refused. Fix this first:{}", step.label, items)
             )
             return False
         done = f"“{story.headline}” {step.done}"

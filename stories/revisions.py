@@ -112,17 +112,38 @@ _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 def word_diff(before: str, after: str) -> SafeString:
-    """`before` → `after` as HTML: removed words in <del>, added words in <ins>."""
+    """`before` → `after` as HTML: removed words in <del>, added words in <ins>.
+
+    Changes separated only by spaces are merged, so a rewritten phrase reads as one
+    replacement rather than alternating word by word.
+    """
     a, b = _TOKENS.findall(before), _TOKENS.findall(after)
-    html = []
+    segments: list[list] = []  # [changed, old text, new text]
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            html.append(escape("".join(a[i1:i2])))
+        old, new = "".join(a[i1:i2]), "".join(b[j1:j2])
+        segments.append([op != "equal", old, new])
+    merged: list[list] = []
+    for i, segment in enumerate(segments):
+        between_changes = (
+            not segment[0]
+            and segment[1].isspace()
+            and 0 < i < len(segments) - 1
+            and segments[i + 1][0]
+        )
+        if (segment[0] or between_changes) and merged and merged[-1][0]:
+            merged[-1][1] += segment[1]
+            merged[-1][2] += segment[2]
+        else:
+            merged.append([segment[0] or between_changes, segment[1], segment[2]])
+    html = []
+    for changed, old, new in merged:
+        if not changed:
+            html.append(escape(old))
             continue
-        if i2 > i1:
-            html.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if j2 > j1:
-            html.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+        if old:
+            html.append(f"<del>{escape(old)}</del>")
+        if new:
+            html.append(f"<ins>{escape(new)}</ins>")
     return mark_safe("".join(html))  # noqa: S308 - every piece above is escaped
 
 

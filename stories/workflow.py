@@ -113,7 +113,10 @@ def _run(
     `apply` makes the step's own changes (and may refuse) before the state moves.
     """
     locked = (
-        Story.objects.select_for_update().select_related("template").filter(pk=story_id).first()
+        Story.objects.select_for_update(of=("self",))
+        .select_related("template")
+        .filter(pk=story_id)
+        .first()
     )
     if locked is None:
         raise TransitionRefused("This story no longer exists.")
