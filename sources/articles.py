@@ -40,6 +40,7 @@ class ArticleFetch:
     final_url: str = ""
     http_status: int | None = None
     retryable: bool = False
+    busy: bool = False
     retry_after: float | None = None
     html: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
@@ -71,18 +72,21 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def fetch_article(url: str) -> ArticleFetch:
+def fetch_article(url: str, *, host_wait: float | None = None) -> ArticleFetch:
     """GET the link (HTML only, guarded) and classify the answer; read the page when it came.
 
     `gone`: 404/410 or a host that no longer resolves. `failed` with `retryable` set: timeouts,
-    transport errors, 429 and 5xx, worth trying again later. `blocked`: the guard refused.
+    transport errors, 429 and 5xx, worth trying again later; `busy` when the outlet already has
+    its share of our requests in flight. `blocked`: the guard refused.
     """
     try:
-        result = fetching.send("GET", url, html_only=True)
+        result = fetching.send("GET", url, html_only=True, host_wait=host_wait)
     except fetching.Blocked as exc:
         return ArticleFetch(url, BLOCKED, exc.reason)
     except fetching.Unresolvable as exc:
         return ArticleFetch(url, GONE, exc.reason)
+    except fetching.HostBusy as exc:
+        return ArticleFetch(url, FAILED, exc.reason, retryable=True, busy=True)
     except fetching.FetchError as exc:
         return ArticleFetch(url, FAILED, exc.reason, retryable=exc.retryable)
 

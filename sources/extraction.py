@@ -204,7 +204,7 @@ def _same_page(a: str, b: str) -> bool:
 
 # --- Title -------------------------------------------------------------------------------------
 
-_SEPARATORS = r"\s+[|\-–—:·•»«/ㅣ｜]\s+|\s*[ㅣ｜]\s*"
+_SEPARATORS = r"\s+[|\-–—:·•»«/ㅣ｜]\s+|\s*[ㅣ｜]\s*|:\s+"
 
 
 def strip_site_suffix(title: str, site_names: list[str]) -> str:
@@ -214,12 +214,20 @@ def strip_site_suffix(title: str, site_names: list[str]) -> str:
     if len(parts) < 3:
         return title
     head, tail = "".join(parts[:-2]).strip(), parts[-1].strip()
-    if _loose(tail) in names or any(n and n in _loose(tail) for n in names):
+    if _names_site(tail, names):
         return strip_site_suffix(head, site_names)
     first, rest = parts[0].strip(), "".join(parts[2:]).strip()
-    if _loose(first) in names:
+    if _names_site(first, names):
         return rest
     return title
+
+
+def _names_site(part: str, names: set[str]) -> bool:
+    """The part is the site's name, or a short label containing it ("Politics | Sky News")."""
+    loose = _loose(part)
+    if loose in names:
+        return True
+    return len(part.split()) <= 4 and any(len(n) >= 4 and n in loose for n in names)
 
 
 def _loose(text: str) -> str:
@@ -462,7 +470,7 @@ def extract(page: str | bytes, url: str = "") -> ArticleMetadata:
 
     try:
         text = trafilatura.extract(
-            tree, url=base or None, include_comments=False, include_tables=False
+            tree, url=base or None, include_comments=False, include_tables=False, fast=True
         )
     except Exception:  # noqa: BLE001
         log.debug("trafilatura text failed", exc_info=True)

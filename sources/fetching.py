@@ -296,13 +296,16 @@ def send(
     html_only: bool = False,
     max_bytes: int | None = None,
     timeout: float | None = None,
+    host_wait: float | None = None,
 ) -> FetchResult:
     """Make one guarded request and return what came back, whatever its status.
 
     GET and HEAD follow up to 5 redirects, checking each hop like the first URL. Other methods
     (webhook POSTs) never follow: the 3xx comes back as the result. Raises `Blocked` when the
     guard refuses, `FetchError` (with `.reason`) for timeouts, transport errors, a body over
-    `max_bytes`, or, with `html_only`, a successful answer that is not HTML.
+    `max_bytes`, or, with `html_only`, a successful answer that is not HTML. When the host
+    already has its limit of requests in flight, waits for a slot up to `host_wait` seconds
+    (default: until the deadline), then raises `HostBusy`.
     """
     method = method.upper()
     timeout = settings.NEWSDESK_FETCH_TIMEOUT if timeout is None else timeout
@@ -327,6 +330,7 @@ def send(
             max_bytes=max_bytes,
             deadline=deadline,
             timeout=timeout,
+            host_wait=host_wait,
         )
         location = result.headers.get("location")
         if not (follow and result.status_code in REDIRECT_STATUSES and location):
@@ -361,6 +365,7 @@ def _send_once(
     max_bytes: int,
     deadline: float,
     timeout: float,
+    host_wait: float | None = None,
 ) -> FetchResult:
     host = url.raw_host.decode("ascii")
     default_port = 443 if url.scheme == "https" else 80
@@ -375,7 +380,8 @@ def _send_once(
         "Host": host_header,
     }
     last_error: FetchError | None = None
-    with host_slot(host, wait=_remaining(deadline, timeout), hold=timeout):
+    wait = _remaining(deadline, timeout)
+    with host_slot(host, wait=wait if host_wait is None else min(host_wait, wait), hold=timeout):
         for address in addresses:
             left = _remaining(deadline, timeout)
             connect = min(settings.NEWSDESK_FETCH_CONNECT_TIMEOUT, left)

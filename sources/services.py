@@ -36,6 +36,7 @@ class FetchDone:
     reason: str = ""
     retry_in: float | None = None
     snapshot_created: bool = False
+    busy: bool = False
 
 
 # --- Scheduling --------------------------------------------------------------------------------
@@ -115,12 +116,15 @@ def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
     return delay
 
 
-def citation_fetch(*, citation_id: int, attempt: int = 0, final: bool = False) -> FetchDone:
+def citation_fetch(
+    *, citation_id: int, attempt: int = 0, final: bool = False, host_wait: float | None = None
+) -> FetchDone:
     """Fetch a citation's page, archive it, fill the citation's empty fields and check its quote.
 
     Idempotent: run again on an unchanged page it creates no snapshot and changes nothing but
     the time of the check. Transient failures (timeouts, 429, 5xx) ask to be retried
-    (`retry_in`) until `final`, when they become `failed`.
+    (`retry_in`) until `final`, when they become `failed`. A busy outlet (politeness limit)
+    asks for a retry in a few seconds that does not count as an attempt (`busy`).
     """
     citation = Citation.objects.filter(pk=citation_id).first()
     if citation is None:
@@ -129,7 +133,7 @@ def citation_fetch(*, citation_id: int, attempt: int = 0, final: bool = False) -
         citation_clear_link(citation=citation)
         return FetchDone(status="")
     url = citation.url
-    fetched = articles.fetch_article(url)
+    fetched = articles.fetch_article(url, host_wait=host_wait)
     return _record(citation_id=citation_id, url=url, fetched=fetched, attempt=attempt, final=final)
 
 
@@ -152,6 +156,15 @@ def _record(
 
     if fetched.outcome == articles.FETCHED:
         return _record_page(citation, fetched, now)
+
+    if fetched.busy and not final:
+        delay = random.uniform(1.0, 5.0)
+        Citation.objects.filter(pk=citation.pk).update(
+            fetch_due_at=now + dt.timedelta(seconds=delay)
+        )
+        return FetchDone(
+            status=citation.link_status, reason=fetched.reason, retry_in=delay, busy=True
+        )
 
     if fetched.retryable and not final:
         delay = retry_delay(attempt=attempt, retry_after=fetched.retry_after)

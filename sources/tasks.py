@@ -7,17 +7,23 @@ from sources import services
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True, ignore_result=True)
-def citation_fetch_task(self, citation_id: int) -> str:
+def citation_fetch_task(self, citation_id: int, attempt: int = 0) -> str:
     """Fetch, archive and check one citation's link; retry transient failures with backoff.
 
-    Runs on the "fetch" queue (a thread pool: the work is waiting on the network). In eager
+    Runs on the "fetch" queue (a thread pool: the work is waiting on the network). A busy
+    outlet frees the thread and comes back in seconds, without using up an attempt. In eager
     mode (no Redis) there is no retrying: the failure is recorded and "Fetch again" is there.
     """
-    attempt = self.request.retries
-    final = self.request.is_eager or attempt >= settings.NEWSDESK_FETCH_MAX_RETRIES
-    done = services.citation_fetch(citation_id=citation_id, attempt=attempt, final=final)
+    eager = bool(self.request.is_eager)
+    done = services.citation_fetch(
+        citation_id=citation_id,
+        attempt=attempt,
+        final=eager or attempt >= settings.NEWSDESK_FETCH_MAX_RETRIES,
+        host_wait=None if eager else settings.NEWSDESK_FETCH_HOST_WAIT,
+    )
     if done.retry_in is not None:
-        raise self.retry(countdown=done.retry_in)
+        next_attempt = attempt if done.busy else attempt + 1
+        raise self.retry(countdown=done.retry_in, kwargs={"attempt": next_attempt})
     return done.status
 
 

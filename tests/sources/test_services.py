@@ -217,8 +217,8 @@ def test_a_url_changed_while_fetching_is_left_to_its_own_fetch(citation_at, arti
     citation = citation_at("/article")
     real = services.articles.fetch_article
 
-    def fetch_then_edit(url):
-        result = real(url)
+    def fetch_then_edit(url, **kwargs):
+        result = real(url, **kwargs)
         Citation.objects.filter(pk=citation.pk).update(url=article_server.url("/opengraph"))
         return result
 
@@ -371,3 +371,49 @@ def test_link_health_marks_a_dead_link_gone(citation_at, article_server):
         tasks.citation_fetch_task.apply(args=call.args[0])
     citation.refresh_from_db()
     assert citation.link_status == LinkStatus.GONE
+
+
+def test_a_busy_outlet_is_retried_in_seconds_without_using_an_attempt(citation_at, private_ok):
+    private_ok.NEWSDESK_FETCH_PER_HOST = 1
+    citation = citation_at("/article")
+    citation.link_status = LinkStatus.PENDING
+    citation.save()
+    from sources import fetching
+
+    host = "127.0.0.1"
+    with fetching.host_slot(host, wait=1, hold=5):  # another fetch holds the only slot
+        done = fetch(citation, host_wait=0.05)
+    assert done.busy and 1 <= done.retry_in <= 5
+    assert citation.link_status == LinkStatus.PENDING
+    assert citation.link_reason == ""
+
+
+@pytest.mark.parametrize(
+    ("done", "next_attempt"),
+    [
+        (services.FetchDone(status="pending", retry_in=3.0, busy=True), 2),
+        (services.FetchDone(status="pending", retry_in=60.0), 3),
+    ],
+)
+def test_the_task_retries_busy_outlets_without_counting_them(done, next_attempt):
+    from sources import tasks
+
+    with (
+        mock.patch.object(services, "citation_fetch", return_value=done) as work,
+        mock.patch.object(tasks.citation_fetch_task, "retry", side_effect=RuntimeError) as retry,
+        pytest.raises(RuntimeError),
+    ):
+        tasks.citation_fetch_task(7, attempt=2)
+    assert work.call_args.kwargs["final"] is False
+    retry.assert_called_once_with(countdown=done.retry_in, kwargs={"attempt": next_attempt})
+
+
+def test_the_task_gives_up_after_the_last_attempt(settings):
+    from sources import tasks
+
+    settings.NEWSDESK_FETCH_MAX_RETRIES = 5
+    with mock.patch.object(
+        services, "citation_fetch", return_value=services.FetchDone(status="failed")
+    ) as work:
+        assert tasks.citation_fetch_task(7, attempt=5) == "failed"
+    assert work.call_args.kwargs["final"] is True

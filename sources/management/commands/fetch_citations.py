@@ -4,19 +4,21 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import connections
 from tqdm import tqdm
 
 from sources import selectors, services
 from stories.models import Story
 
 
-def _fetch(citation_id: int) -> str:
+def _fetch(citation_id: int, close: bool = True) -> str:
     try:
         # No queue here: a failure is final; run the command again (or --failed) to retry.
         return services.citation_fetch(citation_id=citation_id, final=True).status or "no link"
     finally:
-        close_old_connections()
+        if close:
+            # Each pool thread has its own database connection; do not leave it open.
+            connections.close_all()
 
 
 class Command(BaseCommand):
@@ -32,7 +34,10 @@ class Command(BaseCommand):
             "--stale", metavar="DAYS", type=int, help="Only links not checked for DAYS days."
         )
         parser.add_argument(
-            "--workers", type=int, default=8, help="Links fetched at once (default 8)."
+            "--workers",
+            type=int,
+            default=8,
+            help="Links fetched at once (default 8; 1 fetches one by one in this thread).",
         )
 
     def handle(self, *args, story=None, failed=False, stale=None, workers=8, **options):
@@ -51,13 +56,16 @@ class Command(BaseCommand):
             self.stdout.write("No citations to fetch.")
             return
         outcomes: Counter[str] = Counter()
-        with (
-            tqdm(total=len(ids), unit="link", disable=None, file=self.stderr) as bar,
-            ThreadPoolExecutor(max_workers=workers) as pool,
-        ):
-            futures = [pool.submit(_fetch, citation_id) for citation_id in ids]
-            for future in as_completed(futures):
-                outcomes[future.result()] += 1
-                bar.update(1)
+        with tqdm(total=len(ids), unit="link", disable=None, file=self.stderr) as bar:
+            if workers == 1:
+                for citation_id in ids:
+                    outcomes[_fetch(citation_id, close=False)] += 1
+                    bar.update(1)
+            else:
+                with ThreadPoolExecutor(max_workers=workers) as pool:
+                    futures = [pool.submit(_fetch, citation_id) for citation_id in ids]
+                    for future in as_completed(futures):
+                        outcomes[future.result()] += 1
+                        bar.update(1)
         summary = ", ".join(f"{count} {status}" for status, count in sorted(outcomes.items()))
         self.stdout.write(self.style.SUCCESS(f"Fetched {len(ids)} citation(s): {summary}."))
