@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format bench worker beat clean
+.PHONY: run test lint format bench worker worker-fetch beat clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Newsdesk needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -36,7 +36,11 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 
 worker: $(VENV)/.installed
-	$(VENV)/bin/celery -A newsdesk worker --loglevel=info
+	$(VENV)/bin/celery -A newsdesk worker -Q celery,fetch --loglevel=info
+
+# Fetching cited pages waits on the network, not the CPU: a thread pool on the "fetch" queue.
+worker-fetch: $(VENV)/.installed
+	$(VENV)/bin/celery -A newsdesk worker -Q fetch --pool threads --concurrency $${FETCH_CONCURRENCY:-50} --loglevel=info
 
 beat: $(VENV)/.installed
 	$(VENV)/bin/celery -A newsdesk beat --loglevel=info

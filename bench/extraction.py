@@ -21,6 +21,7 @@ import platform
 import re
 import statistics
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -93,10 +94,21 @@ def score(data: Path) -> dict:
     }
 
 
+def reflow(body: str) -> str:
+    """Wrap prose paragraphs at 100 columns; leave tables and code alone."""
+    paragraphs = []
+    for paragraph in body.strip().split("\n\n"):
+        if paragraph.lstrip().startswith(("|", "```", "    ")):
+            paragraphs.append(paragraph)
+        else:
+            paragraphs.append(textwrap.fill(" ".join(paragraph.split()), width=100))
+    return "\n\n".join(paragraphs)
+
+
 def write_section(path: Path, section: str, body: str) -> None:
     """Replace (or add) our own section of docs/benchmarks.md, leaving the others alone."""
     text = path.read_text() if path.exists() else "# Benchmarks\n"
-    block = f"{section}\n\n{body.strip()}\n"
+    block = f"{section}\n\n{reflow(body)}\n"
     pattern = re.compile(rf"^{re.escape(section)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _: block + "\n", text, count=1)
@@ -138,7 +150,7 @@ Scoring: *exact* compares titles with runs of spaces collapsed; *loose* also ign
 punctuation and quote styles; a date counts when its calendar day, read in the label's UTC offset,
 matches; an author set counts when it is exactly the labelled set (an empty label needs an empty
 result)."""
-    print(body)
+    print(reflow(body))
     if args.misses:
         for miss in result["misses"][args.misses]:
             print(json.dumps(miss, ensure_ascii=False))

@@ -42,7 +42,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
-from bench.extraction import write_section  # noqa: E402
+from bench.extraction import reflow, write_section  # noqa: E402
 from sources import services  # noqa: E402
 from sources.models import Citation, LinkStatus, Snapshot  # noqa: E402
 
@@ -222,7 +222,7 @@ Measured {dt.date.today():%Y-%m-%d} on {os.cpu_count()} cores, Python {platform.
 Target: under 20 s for {args.citations}. A link that never answers holds one thread for one read
 timeout ({settings.NEWSDESK_FETCH_READ_TIMEOUT:g} s, within the {settings.NEWSDESK_FETCH_TIMEOUT:g} s
 deadline) while the other threads carry on."""
-    print(body)
+    print(reflow(body))
     if not args.no_write:
         write_section(ROOT / "docs" / "benchmarks.md", SECTION, body)
         print("\nWritten to docs/benchmarks.md")

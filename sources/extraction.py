@@ -13,6 +13,7 @@ import html
 import json
 import logging
 import re
+import warnings
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -357,6 +358,10 @@ DATE_META = (
 )
 
 
+# 06.01.2026 is the 6th of January wherever dots separate the parts.
+_DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}\b")
+
+
 def parse_datetime(value: str) -> dt.datetime | None:
     """A date-time from what pages write (ISO 8601 mostly), keeping its UTC offset."""
     value = clean(value)
@@ -370,7 +375,10 @@ def parse_datetime(value: str) -> dt.datetime | None:
     except ValueError:
         pass
     try:
-        parsed = date_parser.parse(value, fuzzy=False)
+        with warnings.catch_warnings():
+            # "tzname CEST identified but not understood": the date is still right.
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            parsed = date_parser.parse(value, fuzzy=False, dayfirst=bool(_DOTTED.match(value)))
     except (ValueError, OverflowError):
         return None
     if not 1990 <= parsed.year <= dt.date.today().year + 1:

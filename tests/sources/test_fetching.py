@@ -301,3 +301,43 @@ def test_tls_verifies_the_real_host_name(monkeypatch, private_ok, tmp_path, cert
         else:
             with pytest.raises(FetchError):
                 send("GET", url)
+
+
+# --- The per-host limit shared through Redis --------------------------------------------------
+
+
+@pytest.mark.redis
+def test_the_per_host_limit_is_shared_through_redis(settings):
+    settings.NEWSDESK_FETCH_PER_HOST = 2
+    fetching._redis.cache_clear()
+    host = f"limit-{time.monotonic_ns()}.example"
+    with fetching.host_slot(host, wait=0, hold=5), fetching.host_slot(host, wait=0, hold=5):
+        # A third request anywhere (any process) must wait, then give up.
+        with pytest.raises(fetching.HostBusy, match="2 requests to .* already in flight"):
+            with fetching.host_slot(host, wait=0.2, hold=5):
+                pass
+        assert fetching._redis().zcard(f"newsdesk:fetch:host:{host}") == 2
+    assert fetching._redis().zcard(f"newsdesk:fetch:host:{host}") == 0
+
+
+@pytest.mark.redis
+def test_a_slot_held_by_a_dead_worker_expires(settings):
+    settings.NEWSDESK_FETCH_PER_HOST = 1
+    fetching._redis.cache_clear()
+    host = f"expiry-{time.monotonic_ns()}.example"
+    key = f"newsdesk:fetch:host:{host}"
+    # A worker that died while fetching left its slot, stamped to expire a second ago.
+    fetching._redis().zadd(key, {"dead-worker": int(time.time() * 1000) - 1000})
+    with fetching.host_slot(host, wait=0, hold=5):
+        assert fetching._redis().zscore(key, "dead-worker") is None
+
+
+def test_without_redis_the_limit_holds_in_the_process(settings):
+    settings.REDIS_URL = ""
+    settings.NEWSDESK_FETCH_PER_HOST = 1
+    with fetching.host_slot("local.example", wait=0, hold=5):
+        with pytest.raises(fetching.HostBusy):
+            with fetching.host_slot("local.example", wait=0.05, hold=5):
+                pass
+    with fetching.host_slot("local.example", wait=0, hold=5):
+        pass
