@@ -14,6 +14,7 @@ the same few queries for a story with 2 citations or 30.
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property, lru_cache
@@ -72,13 +73,14 @@ def story_findings(story: Story, *, cheap_only: bool = False) -> list[Finding]:
     if not CHECKED_PARTS <= prefetched.keys():
         story = story_with_parts(Story.objects.filter(pk=story.pk)).get()
     # A fresh run: names and questions are read once for this run, never reused from a stale one.
-    story._check_run = CheckRun(story)
+    run = story._check_run = CheckRun(story)
     findings = [
         finding
         for _name, check, cheap in REGISTRY
         if cheap or not cheap_only
         for finding in check(story)
     ]
+    run.release()
     return sorted(findings, key=lambda f: f.severity != ERROR)
 
 
@@ -90,7 +92,7 @@ def story_errors(story: Story) -> list[Finding]:
 def check_run(story: Story) -> "CheckRun":
     """The run a check belongs to; a check called on its own gets a run of its own."""
     run = getattr(story, "_check_run", None)
-    if run is None or run.story is not story:
+    if run is None or run.story is not story:  # e.g. a copy of a story made with copy()
         run = story._check_run = CheckRun(story)
     return run
 
@@ -110,36 +112,64 @@ class Passage:
 
 @dataclass
 class KnownEntity:
-    """An entity as the mention finder sees it: its id, name and every name it goes by."""
+    """An entity as the mention finder sees it: its id, name and aliases."""
 
     id: int
     name: str
     slug: str
-    names: list[str] = field(default_factory=list)
+    aliases: str = ""
+
+    @property
+    def names(self) -> list[str]:
+        return [self.name] + [a.strip() for a in self.aliases.splitlines() if a.strip()]
+
+
+@dataclass
+class MentionIndex:
+    """Entity names by their words, for finding them in a text."""
+
+    # Casefolded word tuple -> [(entity, the name's own words)].
+    names: dict[tuple[str, ...], list[tuple[KnownEntity, list[str]]]] = field(default_factory=dict)
+    first_words: set[str] = field(default_factory=set)
+    longest: int = 1
 
 
 class DeskNames:
     """Entity names and aliases, outlet names and the newsroom dictionary, read in one query."""
 
     def __init__(self, rows: Iterable[tuple]):
-        self.words: set[str] = set()
         self.entities: dict[int, KnownEntity] = {}
-        # Casefolded token tuple -> [(entity, the name's own tokens)], for finding mentions.
-        self.mentions: dict[tuple[str, ...], list[tuple[KnownEntity, list[str]]]] = {}
-        self.longest = 1
+        everything = []
         for source, pk, name, aliases, slug in rows:
-            names = [name] + [a.strip() for a in (aliases or "").splitlines() if a.strip()]
-            for each in names:
-                self.words.update(t.casefold() for t in name_tokens(each))
+            everything.append(name)
+            everything.append(aliases or "")
             if source == "entity":
-                entity = KnownEntity(id=pk, name=name, slug=slug, names=names)
-                self.entities[pk] = entity
-                for each in names:
-                    tokens = name_tokens(each)
-                    if tokens:
-                        key = tuple(t.casefold() for t in tokens)
-                        self.mentions.setdefault(key, []).append((entity, tokens))
-                        self.longest = max(self.longest, len(tokens))
+                self.entities[pk] = KnownEntity(id=pk, name=name, slug=slug, aliases=aliases or "")
+        # One pass over all names at once: thousands of entities cost milliseconds, not more.
+        self.words: set[str] = set(name_tokens("\n".join(everything).casefold()))
+
+    def mention_index(self, words: set[str]) -> MentionIndex:
+        """The names a text made of `words` (casefolded) could mention, indexed by their words.
+
+        Only names whose first word is among `words` are tokenised: with thousands of entities
+        that is the difference between a millisecond and a hundred.
+        """
+        index = MentionIndex()
+        names = [(entity, name) for entity in self.entities.values() for name in entity.names]
+        if not names:
+            return index
+        # The first word of every name in one pass over all of them, one name a line.
+        lines = "\n".join(n.replace("\n", " ") for _, n in names)
+        firsts = FIRST_WORDS.findall(normalise_quotes(lines).casefold())
+        for (entity, name), first in zip(names, firsts, strict=True):
+            if first not in words:
+                continue
+            tokens = name_tokens(name)
+            key = tuple(t.casefold() for t in tokens)
+            index.names.setdefault(key, []).append((entity, tokens))
+            index.first_words.add(key[0])
+            index.longest = max(index.longest, len(tokens))
+        return index
 
     @classmethod
     def load(cls) -> "DeskNames":
@@ -168,8 +198,29 @@ class CheckRun:
     """What one run of the checks reads beyond the story, each loaded on first use."""
 
     def __init__(self, story: Story):
-        self.story = story
+        # Weak, so story and run are no reference cycle: a run is freed with its story at once,
+        # not at the garbage collector's next full pass (which made some runs 3x slower).
+        self._story = weakref.ref(story)
+        self.mentioned: set[int] = set()  # entities the story mentions, linked or not
+        self.entity_names: dict[int, str] = {}
         self.today = timezone.localdate()
+
+    @property
+    def story(self) -> Story | None:
+        return self._story()
+
+    def release(self) -> None:
+        """Drop what the run read, keeping the names of the entities it mentioned.
+
+        The story sits in reference cycles of Django's making (a section points back to it), so
+        whatever hangs off it waits for a full garbage collection; thousands of entity names
+        waiting there made every few runs several times slower.
+        """
+        names = self.__dict__.get("names")
+        if names is not None:
+            self.entity_names = {pk: names.entities[pk].name for pk in self.mentioned}
+        for cached in ("names", "mentions", "passages", "proper_nouns", "published_questions"):
+            self.__dict__.pop(cached, None)
 
     @cached_property
     def names(self) -> DeskNames:
@@ -178,6 +229,11 @@ class CheckRun:
     @cached_property
     def passages(self) -> list[Passage]:
         return story_passages(self.story)
+
+    @cached_property
+    def mentions(self) -> MentionIndex:
+        words = {t.casefold() for p in self.passages for t in name_tokens(p.text)}
+        return self.names.mention_index(words)
 
     @cached_property
     def proper_nouns(self) -> set[str]:
@@ -209,10 +265,12 @@ class CheckRun:
 
 def name_tokens(text: str) -> list[str]:
     """The words of a name or a text, apostrophes unified and possessive endings dropped."""
-    return [POSSESSIVE.sub("", t) for t in NAME_TOKEN.findall(normalise_quotes(text))]
+    return NAME_TOKEN.findall(normalise_quotes(text))
 
 
-NAME_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+FIRST_WORDS = re.compile(r"^[^\w\n]*([^\W_]*)", re.M)
+# A possessive "'s" never continues a word: "Korea's" is "Korea", "o'clock" stays whole.
+NAME_TOKEN = re.compile(r"[^\W_]+(?:'(?!s\b)[^\W_]+)*")
 POSSESSIVE = re.compile(r"'s?$")
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 MARKDOWN_CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
@@ -362,6 +420,7 @@ QUESTION_FILLER = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=50_000)
 def question_words(question: str) -> frozenset[str]:
     """The words that carry a question's meaning, roughly stemmed ("tests" = "testing")."""
     words = set()
@@ -537,27 +596,42 @@ def unknown_words(text: str, *, run: CheckRun, language: str) -> list[str]:
     """
     found = []
     for match in WORD.finditer(text):
-        token = normalise_quotes(match.group())
         start, end = match.span()
+        if end - start < 3:
+            continue
+        unknown = unknown_parts(match.group(), language)
+        if not unknown:
+            continue
         if (start and text[start - 1].isdigit()) or (end < len(text) and text[end].isdigit()):
             continue
-        token = POSSESSIVE.sub("", token).strip("'")
-        if len(token) < 3 or (language == "en" and not token.isascii()):
-            continue
-        if any(ch.isupper() for ch in token[1:]):
-            continue  # acronyms (DMZ), camel case (iPhone), names in capitals
+        token = unknown[0]
         if token[0].isupper():
-            if not at_sentence_start(text, start):
+            if not at_sentence_start(text, start) or token.casefold() in run.proper_nouns:
                 continue
-            if token.casefold() in run.proper_nouns:
-                continue
-        for part in token.split("-"):
-            lower = part.casefold()
-            if len(lower) < 3 or lower in run.names.words or word_is_known(lower, language):
-                continue
-            found.append(token)
-            break
+        if all(part in run.names.words for part in unknown[1:]):
+            continue
+        found.append(token)
     return found
+
+
+@lru_cache(maxsize=100_000)
+def unknown_parts(token: str, language: str) -> tuple[str, ...]:
+    """(the word as checked, its parts the dictionary lacks), or () when there is nothing to flag.
+
+    Context-free, so cached: acronyms (DMZ), camel case (iPhone) and, in English, words with
+    non-English letters are never flagged; a hyphenated word is checked part by part.
+    """
+    token = POSSESSIVE.sub("", normalise_quotes(token)).strip("'")
+    if len(token) < 3 or (language == "en" and not token.isascii()):
+        return ()
+    if any(ch.isupper() for ch in token[1:]):
+        return ()
+    parts = tuple(
+        part.casefold()
+        for part in token.split("-")
+        if len(part) >= 3 and not word_is_known(part.casefold(), language)
+    )
+    return (token, *parts) if parts else ()
 
 
 @register("spelling")
@@ -585,10 +659,22 @@ def spelling(story: Story) -> Iterable[Finding]:
             )
 
 
-MISSING_SPACE = re.compile(
-    r"(?P<before>[^\W\d_]+)(?P<mark>[,;])(?P<after>[^\W\d_]+)"
-    r"|(?P<before2>[a-z]{2,})(?P<mark2>[.!?])(?P<after2>[A-Z][a-z]+)"
-)
+# Found by the punctuation mark itself (fast), then shown with the words around it.
+MISSING_SPACE = re.compile(r"(?<=[^\W\d_])[,;](?=[^\W\d_])|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])")
+WORD_BEFORE = re.compile(r"[^\W\d_]+$")
+WORD_AFTER = re.compile(r"^[^\W\d_]+")
+
+
+def glued_words(text: str) -> list[str]:
+    """ "exercises,known" for every punctuation mark with no space after it."""
+    glued = []
+    for match in MISSING_SPACE.finditer(text):
+        before = WORD_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        after = WORD_AFTER.match(text[match.end() : match.end() + 40])
+        glued.append(f"{before.group() if before else ''}{match.group()}{after.group()}")
+    return glued
+
+
 DOUBLED_WORD = re.compile(r"\b([^\W\d_]+)\s+\1\b", re.I)
 DOUBLING_ALLOWED = {"had", "that", "is", "bye", "no", "very", "so"}
 
@@ -597,7 +683,7 @@ DOUBLING_ALLOWED = {"had", "that", "is", "bye", "no", "very", "so"}
 def spacing(story: Story) -> Iterable[Finding]:
     """A missing space after punctuation, a doubled word, a quotation left open."""
     for passage in check_run(story).passages:
-        glued = [match.group() for match in MISSING_SPACE.finditer(passage.text)]
+        glued = glued_words(passage.text)
         if glued:
             shown = ", ".join(f"“{g}”" for g in glued)
             yield Finding(
@@ -746,7 +832,7 @@ def entity_freshness(story: Story) -> Iterable[Finding]:
         yield Finding(WARNING, "entity-stale", message, f"entity:{entity.pk}")
 
 
-def entity_mentions(text: str, names: DeskNames) -> set[int]:
+def entity_mentions(text: str, names: MentionIndex) -> set[int]:
     """Ids of known entities whose name or alias appears in the text, as a name.
 
     Case matters where it makes a name: "US" is not "us", "Apple" is not "apple".
@@ -755,9 +841,11 @@ def entity_mentions(text: str, names: DeskNames) -> set[int]:
     folded = [t.casefold() for t in tokens]
     found = set()
     for start in range(len(tokens)):
+        if folded[start] not in names.first_words:
+            continue
         for length in range(min(names.longest, len(tokens) - start), 0, -1):
             key = tuple(folded[start : start + length])
-            for entity, name in names.mentions.get(key, ()):
+            for entity, name in names.names.get(key, ()):
                 if all(
                     same_case_shape(written, wanted)
                     for written, wanted in zip(tokens[start : start + length], name, strict=True)
@@ -779,7 +867,9 @@ def entity_suggestions(story: Story) -> Iterable[Finding]:
     linked = {link.entity_id for link in story.entity_links.all()}
     where: dict[int, list[str]] = {}
     for passage in run.passages:
-        for entity_id in entity_mentions(passage.text, run.names) - linked:
+        mentioned = entity_mentions(passage.text, run.mentions)
+        run.mentioned |= mentioned
+        for entity_id in mentioned - linked:
             where.setdefault(entity_id, []).append(passage.label)
     for entity_id, labels in where.items():
         entity = run.names.entities[entity_id]
@@ -817,11 +907,9 @@ def finding_labels(story: Story, findings: Iterable[Finding] = ()) -> dict[str, 
     for link in story.entity_links.all():
         labels[f"entity:{link.entity_id}"] = link.entity.name
     run = getattr(story, "_check_run", None)
-    names = run.__dict__.get("names") if run is not None else None
+    entity_names = run.entity_names if run is not None else {}
     for finding in findings:
         record = finding_record(finding.target)
-        if names and record and record[0] == "entity" and finding.target not in labels:
-            entity = names.entities.get(record[1])
-            if entity:
-                labels[finding.target] = entity.name
+        if record and record[0] == "entity" and record[1] in entity_names:
+            labels.setdefault(finding.target, entity_names[record[1]])
     return labels
