@@ -153,7 +153,9 @@ def test_checklist_offers_a_one_click_link_and_a_dictionary_link(desk):
     section.save()
     page = desk.get(f"/admin/stories/story/{story.pk}/change/").content.decode()
     assert f'data-entity="{varga.pk}"' in page
-    assert "<strong>Ines Varga</strong>: “Ines Varga” is mentioned in “What's happened”" in page
+    assert (
+        "<strong>Ines Varga</strong>: “Ines Varga” is mentioned in “What&#x27;s happened”" in page
+    )
     assert f"/admin/desk/stories/{story.pk}/entities/link/" in page
     assert "/admin/stories/dictionaryword/add/?word=flexirota" in page
     assert "<strong>Forecast and Implications</strong>: “flexirota”" in page
