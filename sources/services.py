@@ -70,11 +70,19 @@ def _enqueue(citation_id: int, countdown: float | None = None) -> bool:
 
 
 def citation_clear_link(*, citation: Citation) -> None:
-    """A citation without a URL has no link status (and nothing to check a quote against)."""
-    Citation.objects.filter(pk=citation.pk).update(
-        link_status="", link_reason="", fetch_due_at=None
-    )
-    citation.link_status, citation.link_reason, citation.fetch_due_at = "", "", None
+    """A citation without a URL has no link status, no archived copy and nothing to check its
+    quote against (its old snapshots stay in the archive)."""
+    fields = {
+        "link_status": "",
+        "link_reason": "",
+        "fetch_due_at": None,
+        "fetched_url": "",
+        "latest_snapshot": None,
+        "quote_check": QuoteCheck.UNCHECKED,
+    }
+    Citation.objects.filter(pk=citation.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(citation, name, value)
 
 
 def citations_requeue_overdue(*, limit: int = 1000) -> int:

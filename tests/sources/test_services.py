@@ -417,3 +417,16 @@ def test_the_task_gives_up_after_the_last_attempt(settings):
     ) as work:
         assert tasks.citation_fetch_task(7, attempt=5) == "failed"
     assert work.call_args.kwargs["final"] is True
+
+
+def test_removing_the_url_clears_status_archive_link_and_quote_check(citation_at):
+    citation = citation_at("/article", quote="planned months ago")
+    fetch(citation)
+    assert citation.quote_check == QuoteCheck.VERIFIED
+    citation.url = ""
+    citation.save()
+    services.citation_after_edit(citation=citation, changed=["url"], fetch_again=False)
+    citation.refresh_from_db()
+    assert (citation.link_status, citation.quote_check) == ("", QuoteCheck.UNCHECKED)
+    assert citation.latest_snapshot is None and citation.archived_copy_url == ""
+    assert Snapshot.objects.filter(citation=citation).count() == 1  # the archive keeps it
