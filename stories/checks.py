@@ -28,6 +28,8 @@ from stories.models import SectionKind, Story
 
 ERROR = "error"
 WARNING = "warning"
+# FAQ questions of other published stories read per run (the newest).
+PUBLISHED_QUESTIONS_READ = 5000
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,16 @@ def story_findings(story: Story, *, cheap_only: bool = False) -> list[Finding]:
     ]
     run.release()
     return sorted(findings, key=lambda f: f.severity != ERROR)
+
+
+def findings_summary(findings: list[Finding]) -> str:
+    """One line for a message after a save: "Checklist: 2 to fix, 3 to look at."."""
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    warnings = len(findings) - errors
+    if not findings:
+        return "Checklist: all checks pass."
+    parts = [f"{errors} to fix"] * bool(errors) + [f"{warnings} to look at"] * bool(warnings)
+    return f"Checklist: {', '.join(parts)}."
 
 
 def story_errors(story: Story) -> list[Finding]:
@@ -253,13 +265,17 @@ class CheckRun:
 
     @cached_property
     def published_questions(self) -> list[tuple[str, str, str]]:
-        """(question, headline, slug) of FAQ items in other published stories."""
+        """(question, headline, slug) of FAQ items in other published stories, newest first.
+
+        Capped at PUBLISHED_QUESTIONS_READ, so the archive's size never slows the checklist.
+        """
         from stories.models import FAQItem, StoryStatus
 
         return list(
             FAQItem.objects.filter(story__status=StoryStatus.PUBLISHED)
             .exclude(story_id=self.story.pk)
-            .values_list("question", "story__headline", "story__slug")
+            .order_by("-story__published_at", "-id")
+            .values_list("question", "story__headline", "story__slug")[:PUBLISHED_QUESTIONS_READ]
         )
 
 

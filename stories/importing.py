@@ -503,7 +503,7 @@ class TextReader:
                     continue
                 plain = re.sub(r"\*\*|__|^[>\s]+", "", first.split("\n")[0])
                 sentence = split_sentences(plain)[0]
-                draft.headline = shorten(sentence.rstrip("."), 120)
+                draft.headline = working_headline(sentence)
                 draft.notes.append(
                     f"The text has no headline: the first sentence of “{section.heading}” is "
                     "used for now. Write a real headline before submitting."
@@ -835,6 +835,15 @@ def card_kind(line: str) -> str:
 def url_domain(url: str) -> str:
     host = urlsplit(url).hostname or "" if url else ""
     return host.removeprefix("www.")
+
+
+def working_headline(sentence: str, limit: int = 120) -> str:
+    """A sentence cut to headline length at a clause ("…, escalating tensions" goes)."""
+    sentence = " ".join(sentence.split()).rstrip(".")
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence.rfind(", ", 0, limit)
+    return sentence[:cut] if cut >= 40 else shorten(sentence, limit)
 
 
 def shorten(text: str, limit: int) -> str:

@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from stories.checks import story_findings
+from stories.checks import findings_summary, story_findings
 from stories.models import Entity, FAQItem
 from tests import factories
 
@@ -68,3 +68,12 @@ def test_cheap_checks_skip_the_query_over_other_stories():
     with CaptureQueriesContext(connection) as full:
         story_findings(story)
     assert len(full) == len(cheap) + 1
+
+
+def test_findings_summary_is_one_line_for_a_message_after_saving():
+    story = factories.story(summary="", citations=2)
+    section = story.sections.get(key="forecast")
+    section.body = "It woudl rain."
+    section.save()
+    assert findings_summary(story_findings(story)) == "Checklist: 1 to fix, 1 to look at."
+    assert findings_summary([]) == "Checklist: all checks pass."

@@ -70,3 +70,18 @@ def test_import_story_refuses_non_utf8_and_empty_files(tmp_path, explainer_templ
     with pytest.raises(CommandError, match="The text is empty"):
         call_command("import_story", str(empty), "--template=explainer")
     assert Story.objects.count() == 0
+
+
+def test_an_imported_citation_with_a_url_is_queued_for_fetching(
+    capsys, explainer_template, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        call_command(
+            "import_story", str(FIXTURES / "harbour_barrier_explainer.md"), "--template=explainer"
+        )
+    story = Story.objects.get(slug=capsys.readouterr().out.strip().splitlines()[-1])
+    linked = story.citations.get(url="https://coastal-weekly.example/barrier-shipping")
+    assert linked.link_status == "pending"
+    assert linked.outlet.domain == "coastal-weekly.example"
+    assert story.citations.exclude(pk=linked.pk).filter(link_status="").count() == 2
+    assert len(callbacks) >= 1  # the fetch, once the import's transaction commits

@@ -220,3 +220,14 @@ def test_card_names_and_kinds(card, name, kind):
     assert card_name(card) == name
     if name:
         assert card_kind(card) == kind
+
+
+def test_a_long_first_sentence_is_cut_at_a_clause_for_the_working_headline(explainer_template):
+    text = (
+        "What's happened\nOn November 7, 2025, North Korea launched a short-range ballistic "
+        "missile into the sea off its east coast, escalating tensions amid drills and sanctions.\n"
+    )
+    assert parse(text, explainer_template).headline == (
+        "On November 7, 2025, North Korea launched a short-range ballistic missile into the sea "
+        "off its east coast"
+    )
