@@ -18,6 +18,24 @@ def _missing(reason: str):
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(items):
+    """Give every transactional test `serialized_rollback`: it starts from the migrated data
+    (templates, groups) and leaves it for the next one. Without it, the first transactional
+    test's flush empties the database for all that follow, and the content types the flush
+    re-creates collide with those a serialized test restores."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        uses = set(getattr(item, "fixturenames", ()))
+        if not (kwargs.get("transaction") or {"transactional_db", "live_server"} & uses):
+            continue
+        if kwargs.get("serialized_rollback"):
+            continue
+        kwargs.update(transaction=True, serialized_rollback=True)
+        args = marker.args if marker else ()
+        item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
+
+
 @pytest.fixture(autouse=True)
 def _require_services(request):
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":

@@ -56,6 +56,7 @@ def browser(chromium_path, monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made here
     # (fixtures, assertions) would otherwise be refused as "async unsafe".
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -64,6 +65,9 @@ def browser(chromium_path, monkeypatch):
             yield browser
         finally:
             browser.close()
+            # ORM calls made while Playwright runs use their own connections (Django keeps
+            # them per async context); close them, or the test database cannot be dropped.
+            connections.close_all()
 
 
 @pytest.fixture
