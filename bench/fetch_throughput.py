@@ -1,5 +1,6 @@
 """Fetch throughput, end to end: 200 citations through Redis and a real worker on a thread pool.
 
+    createdb -h 127.0.0.1 -U postgres newsdesk_bench   # once; the script migrates it
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsdesk_bench \\
     REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/python bench/fetch_throughput.py
 
