@@ -43,7 +43,7 @@ def _decode(kind: str, cursor: str, length: int, param: str) -> list:
 def page_size_from(query_params) -> int:
     """The `page_size` asked for, refused (not silently clamped) when out of range."""
     value = query_params.get(PAGE_SIZE_PARAM)
-    if value is None or value == "":
+    if value is None:
         return settings.NEWSDESK_API_PAGE_SIZE
     top = settings.NEWSDESK_API_MAX_PAGE_SIZE
     if not value.isdigit() or not 1 <= int(value) <= top:

@@ -4,7 +4,7 @@ the caching headers, so `/api/schema/` documents every status a partner can get.
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
 from stories.api.problems import PROBLEM_CONTENT_TYPE
 from stories.api.serializers import GoneProblemSerializer, ProblemSerializer
@@ -132,8 +132,19 @@ SINCE = OpenApiParameter(
     description="Opaque cursor from `next_cursor` (or an entry's `cursor`); "
     "leave out to start from the beginning.",
 )
-SLUG = OpenApiParameter(
+STORY_SLUG = OpenApiParameter(
     "slug",
     {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
     OpenApiParameter.PATH,
+    description="The story's slug, as in its public URL.",
+    examples=[
+        OpenApiExample("The demo explainer", value="north-korea-fires-missile-as-allies-drill")
+    ],
+)
+ENTITY_SLUG = OpenApiParameter(
+    "slug",
+    {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"},
+    OpenApiParameter.PATH,
+    description="The entity's slug.",
+    examples=[OpenApiExample("A demo entity", value="north-korea")],
 )

@@ -11,5 +11,5 @@ urlpatterns = [
     path("entities/", views.EntityListView.as_view(), name="entity-list"),
     path("entities/<slug:slug>/", views.EntityDetailView.as_view(), name="entity-detail"),
     path("changes/", views.ChangeListView.as_view(), name="change-list"),
-    re_path(r"^(?P<path>.*)$", views.NotFoundView.as_view(), name="not-found"),
+    re_path(r"^(?P<path>[\s\S]*)$", views.NotFoundView.as_view(), name="not-found"),
 ]

@@ -11,7 +11,7 @@ from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.exceptions import NotAuthenticated, NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -75,6 +75,19 @@ class PartnerAPIView(APIView):
     permission_classes = [IsPartner]
     throttle_classes = [PartnerRateThrottle]
 
+    # The query parameters the endpoint understands; any other is a 400, so a typo such as
+    # `?updated_sinse=` is reported instead of silently returning everything.
+    query_parameters: frozenset[str] = frozenset()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = set(request.query_params) - self.query_parameters
+        if unknown:
+            takes = ", ".join(sorted(self.query_parameters)) or "no parameters"
+            raise ValidationError(
+                {name: [f"Unknown parameter; this endpoint takes {takes}."] for name in unknown}
+            )
+
     def permission_denied(self, request, message=None, code=None):
         if not request.successful_authenticator:
             raise NotAuthenticated(IsPartner.message)
@@ -98,6 +111,7 @@ class StoryListView(PartnerAPIView, GenericAPIView):
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = StoryFilter
+    query_parameters = frozenset(StoryFilter.base_filters) | {"cursor", "page_size"}
     serializer_class = StoryListItemSerializer
     pagination_class = None
 
@@ -177,7 +191,7 @@ class StoryRepresentationView(PartnerAPIView):
         operation_id="stories_retrieve",
         summary="One published story, whole",
         parameters=[
-            schema.SLUG,
+            schema.STORY_SLUG,
             *schema.CONDITIONAL_HEADERS,
             *schema.CACHE_HEADERS,
             schema.RETRY_AFTER,
@@ -185,6 +199,7 @@ class StoryRepresentationView(PartnerAPIView):
         responses={
             200: StorySerializer,
             **schema.NOT_MODIFIED,
+            **schema.BAD_REQUEST,
             **COMMON_ERRORS,
             **schema.NOT_FOUND,
             **schema.GONE,
@@ -206,7 +221,7 @@ class StoryDetailView(StoryRepresentationView):
         description="Valid against http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json. A withdrawn "
         "story answers 410 with a ninjs kill notice (`pubStatus: canceled`) as its body.",
         parameters=[
-            schema.SLUG,
+            schema.STORY_SLUG,
             *schema.CONDITIONAL_HEADERS,
             *schema.CACHE_HEADERS,
             schema.RETRY_AFTER,
@@ -214,6 +229,7 @@ class StoryDetailView(StoryRepresentationView):
         responses={
             200: OpenApiResponse(OpenApiTypes.OBJECT, description="A ninjs 3.1 document."),
             **schema.NOT_MODIFIED,
+            **schema.BAD_REQUEST,
             **COMMON_ERRORS,
             **schema.NOT_FOUND,
             410: OpenApiResponse(
@@ -252,6 +268,8 @@ class StoryNinjsView(StoryRepresentationView):
 class EntityListView(PartnerAPIView):
     """People, countries, organisations… that published stories are about or mention."""
 
+    query_parameters = frozenset({"cursor", "page_size"})
+
     def get(self, request):
         page = ENTITY_PAGES.paginate(api_selectors.entities_public(), request)
         response = Response(
@@ -265,7 +283,12 @@ class EntityListView(PartnerAPIView):
         tags=["entities"],
         operation_id="entities_retrieve",
         summary="One entity with its latest published stories",
-        parameters=[schema.SLUG, schema.PAGE_SIZE, *schema.CACHE_HEADERS, schema.RETRY_AFTER],
+        parameters=[
+            schema.ENTITY_SLUG,
+            schema.PAGE_SIZE,
+            *schema.CACHE_HEADERS,
+            schema.RETRY_AFTER,
+        ],
         responses={
             200: EntityDetailSerializer,
             **schema.BAD_REQUEST,
@@ -276,6 +299,8 @@ class EntityListView(PartnerAPIView):
 )
 class EntityDetailView(PartnerAPIView):
     """The entity's card and its latest published stories (`stories_url` pages through all)."""
+
+    query_parameters = frozenset({"page_size"})
 
     def get(self, request, slug):
         entity = api_selectors.entity_public(slug=slug)
@@ -303,6 +328,8 @@ class EntityDetailView(PartnerAPIView):
 )
 class ChangeListView(PartnerAPIView):
     """The change log partners sync from, oldest first, resumable with an opaque cursor."""
+
+    query_parameters = frozenset({"since", "page_size"})
 
     def get(self, request):
         since = request.query_params.get("since") or ""

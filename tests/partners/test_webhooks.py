@@ -7,6 +7,7 @@ import socket
 
 import pytest
 from django.db import transaction
+from django.test import TestCase
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 from standardwebhooks import Webhook
@@ -277,11 +278,8 @@ def test_retry_now_sends_a_failed_delivery_again(receiver, journalist, settings)
     newsroom.publish(factories.story(by=journalist))
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "failed"
-    with transaction.atomic():
-        from django.test import TestCase
-
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            services.webhook_delivery_retry(delivery=delivery)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.webhook_delivery_retry(delivery=delivery)
     delivery.refresh_from_db()
     assert delivery.status == "delivered" and len(receiver.requests) == 2
 
