@@ -46,7 +46,18 @@ class DatelineSerializer(serializers.Serializer):
     date = serializers.DateField(source="dateline_date")
 
 
-class StoryLinksMixin(serializers.Serializer):
+class StoryListItemSerializer(serializers.Serializer):
+    """A story in a list: enough to show a teaser and to decide whether to fetch it."""
+
+    slug = serializers.SlugField()
+    headline = serializers.CharField()
+    summary = serializers.CharField()
+    template = TemplateSerializer()
+    language = serializers.CharField()
+    bylines = BylineSerializer(source="byline_links", many=True)
+    published_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    version = serializers.IntegerField()
     url = serializers.SerializerMethodField(help_text="The public page.")
     api_url = serializers.SerializerMethodField(help_text="This story in the API.")
     ninjs_url = serializers.SerializerMethodField(help_text="This story as IPTC ninjs 3.1.")
@@ -62,20 +73,6 @@ class StoryLinksMixin(serializers.Serializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_ninjs_url(self, story) -> str:
         return site_url(reverse("api:story-ninjs", kwargs={"slug": story.slug}))
-
-
-class StoryListItemSerializer(StoryLinksMixin):
-    """A story in a list: enough to show a teaser and to decide whether to fetch it."""
-
-    slug = serializers.SlugField()
-    headline = serializers.CharField()
-    summary = serializers.CharField()
-    template = TemplateSerializer()
-    language = serializers.CharField()
-    bylines = BylineSerializer(source="byline_links", many=True)
-    published_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-    version = serializers.IntegerField()
 
 
 class SectionSerializer(serializers.Serializer):
