@@ -18,6 +18,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, TextField, Value
@@ -122,9 +123,12 @@ class Passage:
     is_body: bool = False
 
 
-@dataclass
-class KnownEntity:
-    """An entity as the mention finder sees it: its id, name and aliases."""
+class KnownEntity(NamedTuple):
+    """An entity as the mention finder sees it: its id, name and aliases.
+
+    A tuple, not an object with a __dict__: a run holds thousands, and tuples of strings cost
+    the garbage collector nothing once it has seen them.
+    """
 
     id: int
     name: str
