@@ -534,7 +534,7 @@ class TextReader:
             else:
                 per_section[current_key][1].append(line)
         if any(line.strip() for line in preamble):
-            nearest = self._nearest_section_for_preamble(per_section)
+            nearest = self._nearest_section_for_preamble()
             found_as, section_lines = per_section.get(nearest.key, ("", []))
             per_section[nearest.key] = (found_as, preamble + [""] + section_lines)
             if per_section.keys() == {nearest.key} and not found_as:
@@ -547,8 +547,8 @@ class TextReader:
                 )
         return per_section
 
-    def _nearest_section_for_preamble(self, per_section):
-        """The first text section, unless a text section's heading comes first in the text."""
+    def _nearest_section_for_preamble(self):
+        """Where text before any heading goes: the template's first text section."""
         text_sections = [s for s in self.template_sections if s.kind == SectionKind.TEXT]
         return (text_sections or self.template_sections)[0]
 
