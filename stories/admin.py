@@ -79,9 +79,10 @@ def story_editable(request, story) -> bool:
     if permissions.story_can_edit(user, story):
         return True
     posted = _posted_version(request) if request.method == "POST" else None
+    # Only an older version: the locked check in the form then always refuses it.
     return (
         posted is not None
-        and posted != story.version
+        and posted < story.version
         and user.has_perm("stories.change_story")
         and request.resolver_match is not None
         and request.resolver_match.url_name == "stories_story_change"

@@ -107,8 +107,8 @@ def _run(
     action: str,
     comment: str = "",
     apply: Callable[[Story, dt.datetime], None] | None = None,
-) -> tuple[Story, str]:
-    """Lock, check, move the state, log it. Returns the story and the state it came from.
+) -> Story:
+    """Lock, check, move the state, log it; returns the locked, updated story.
 
     `apply` makes the step's own changes (and may refuse) before the state moves.
     """
@@ -148,7 +148,7 @@ def _run(
         comment=comment,
         at=now,
     )
-    return locked, from_status
+    return locked
 
 
 def _announce_if_visible(story: Story, now: dt.datetime, by) -> None:
@@ -164,7 +164,10 @@ def _notify(story: Story, event: str, by, comment: str = "") -> None:
     from stories.tasks import story_notify_task
 
     by_id = by.pk if by is not None else None
-    transaction.on_commit(lambda: story_notify_task.delay(story.pk, event, by_id, comment))
+    # Robust: a broker that is down must not turn a step that did commit into an error page.
+    transaction.on_commit(
+        lambda: story_notify_task.delay(story.pk, event, by_id, comment), robust=True
+    )
 
 
 def _require_text(text: str, what: str) -> str:
@@ -184,7 +187,7 @@ def story_submit(*, story: Story, by, comment: str = "") -> Story:
         if errors:
             raise TransitionRefused([f"{e.message}" for e in errors])
 
-    story, _ = _run(story_id=story.pk, by=by, action="submit", comment=comment.strip(), apply=apply)
+    story = _run(story_id=story.pk, by=by, action="submit", comment=comment.strip(), apply=apply)
     _notify(story, "submitted", by, comment.strip())
     return story
 
@@ -197,9 +200,7 @@ def story_request_changes(*, story: Story, by, comment: str) -> Story:
     def apply(locked, now):
         locked.scheduled_for = None
 
-    story, _ = _run(
-        story_id=story.pk, by=by, action="request_changes", comment=comment, apply=apply
-    )
+    story = _run(story_id=story.pk, by=by, action="request_changes", comment=comment, apply=apply)
     _notify(story, "changes_requested", by, comment)
     return story
 
@@ -219,7 +220,7 @@ def story_publish(
         locked.published_at = embargo_until if embargo_until and embargo_until > now else now
         locked.scheduled_for = None
 
-    story, _ = _run(story_id=story.pk, by=by, action="publish", comment=comment, apply=apply)
+    story = _run(story_id=story.pk, by=by, action="publish", comment=comment, apply=apply)
     _announce_if_visible(story, timezone.now(), by)
     _notify(story, "published", by)
     return story
@@ -238,7 +239,7 @@ def story_schedule(*, story: Story, by, publish_at: dt.datetime | None, comment:
             )
         locked.scheduled_for = publish_at
 
-    story, _ = _run(story_id=story.pk, by=by, action="schedule", comment=comment, apply=apply)
+    story = _run(story_id=story.pk, by=by, action="schedule", comment=comment, apply=apply)
     return story
 
 
@@ -251,7 +252,7 @@ def story_withdraw(*, story: Story, by, reason: str) -> Story:
         locked.withdrawn_at = now
         locked.withdrawn_reason = reason
 
-    story, _ = _run(story_id=story.pk, by=by, action="withdraw", comment=reason, apply=apply)
+    story = _run(story_id=story.pk, by=by, action="withdraw", comment=reason, apply=apply)
     story_changed.send(sender=Story, story=story, event="withdrawn", by=by)
     return story
 
@@ -267,7 +268,7 @@ def story_correct(*, story: Story, by, text: str) -> Correction:
             Correction.objects.create(story=locked, text=text, created_by=by, created_at=now)
         )
 
-    story, _ = _run(story_id=story.pk, by=by, action="correct", comment=text, apply=apply)
+    story = _run(story_id=story.pk, by=by, action="correct", comment=text, apply=apply)
     revisions.story_save_revision(story=story, by=by, comment="Correction added.")
     story_changed.send(sender=Story, story=story, event="corrected", by=by)
     return created[0]
@@ -312,7 +313,7 @@ def stories_publish_due(*, now: dt.datetime | None = None) -> list[Story]:
     for pk in due.order_by("scheduled_for", "pk").values_list("pk", flat=True):
         try:
             with transaction.atomic():
-                story, _ = _run(
+                story = _run(
                     story_id=pk, by=None, action="publish_scheduled", apply=_stamp_published
                 )
                 _announce_if_visible(story, timezone.now(), None)
