@@ -22,7 +22,8 @@ from django.utils.html import format_html, format_html_join
 from reversion.models import Version
 
 from sources.admin import CitationInline
-from stories import permissions, revisions, services, workflow
+from stories import checks, permissions, revisions, services, workflow
+from stories.desk_views import EntityReviewFilter
 from stories.models import (
     Byline,
     Correction,
@@ -393,6 +394,15 @@ class StoryAdmin(admin.ModelAdmin):
             services.story_record_change(
                 story=form.instance, by=request.user, comment=self.change_summary(form, formsets)
             )
+        if change:
+            # The cheap checks on every save, so the journalist sees the count before submitting.
+            findings = checks.story_findings(form.instance, cheap_only=True)
+            level = (
+                messages.WARNING
+                if any(f.severity == checks.ERROR for f in findings)
+                else messages.INFO
+            )
+            self.message_user(request, checks.findings_summary(findings), level)
 
     @staticmethod
     def change_summary(form, formsets) -> str:
@@ -690,7 +700,7 @@ class StoryAdmin(admin.ModelAdmin):
 @admin.register(Entity)
 class EntityAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "wikidata_id", "reviewed_at", "story_count"]
-    list_filter = ["kind", "reviewed_at"]
+    list_filter = ["kind", EntityReviewFilter, "reviewed_at"]
     search_fields = ["name", "aliases", "slug"]
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ["stories_using"]

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Revision, Version
 
 from sources.models import Citation, Outlet
+from sources.services import citation_schedule_fetch
 from stories.models import (
     Byline,
     Correction,
@@ -296,10 +297,11 @@ def restore_parts(*, story: Story, objects: dict, models=PART_MODELS) -> list[st
     Parts added since the revision are deleted first (so unique keys never collide), then the
     stored parts are saved back, sections before the citations that point at them.
     """
+    live = {c.pk: c for c in Citation.objects.filter(story=story, pk__in=objects.get(Citation, {}))}
     for model in models:
         keep = set(objects.get(model, {}))
         model._base_manager.filter(story=story).exclude(pk__in=keep).delete()
-    skipped = []
+    skipped, refetch = [], []
     for model in models:
         stored = list(objects.get(model, {}).values())
         known = references_that_exist([d.object for d in stored])
@@ -308,5 +310,40 @@ def restore_parts(*, story: Story, objects: dict, models=PART_MODELS) -> list[st
             if with_live_references(deserialized.object, known) is None:
                 skipped.append(f"{model._meta.verbose_name} #{deserialized.object.pk}")
                 continue
+            if model is Citation:
+                refetch += _keep_live_link_state(
+                    deserialized.object, live.get(deserialized.object.pk)
+                )
             deserialized.save()
+    for citation in refetch:
+        citation_schedule_fetch(citation=citation)
     return skipped
+
+
+# What the fetcher last learnt about a citation's link is a fact about the web now, not part of
+# the text a revision restores.
+CITATION_LIVE_FIELDS = (
+    "link_status",
+    "link_reason",
+    "link_checked_at",
+    "latest_snapshot_id",
+    "fetched_url",
+    "fetch_due_at",
+    "quote_check",
+)
+
+
+def _keep_live_link_state(citation: Citation, current: Citation | None) -> list[Citation]:
+    """Carry the current link state over to a restored citation; returns it when its URL or
+    quote now differs from what was last checked, so it is fetched and checked again."""
+    if current is not None:
+        for name in CITATION_LIVE_FIELDS:
+            setattr(citation, name, getattr(current, name))
+        if citation.url == current.url and citation.quote == current.quote:
+            return []
+    else:
+        for name in CITATION_LIVE_FIELDS:
+            setattr(
+                citation, name, Citation._meta.get_field(name.removesuffix("_id")).get_default()
+            )
+    return [citation] if citation.url else []

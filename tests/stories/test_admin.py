@@ -394,3 +394,25 @@ def test_change_page_query_count_is_the_same_for_a_journalist(client, desk):
     with CaptureQueriesContext(connection) as big_queries:
         assert client.get(change_url(big)).status_code == 200
     assert len(big_queries) == len(small_queries)
+
+
+def test_saving_shows_the_cheap_checks_as_a_message(client, superuser):
+    story = factories.story(by=superuser, citations=0)
+    client.force_login(superuser)
+    data = _form_data(client.get(change_url(story)))
+    data["headline"] = "Changed"
+    response = client.post(change_url(story), data, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith("Checklist: 1 to fix") for m in shown), shown
+
+
+def test_entity_list_filters_cards_due_for_review(client, superuser):
+    import datetime as dt
+
+    fresh = factories.EntityFactory(name="Fresh card", reviewed_at=dt.date.today())
+    factories.EntityFactory(name="Never reviewed", reviewed_at=None)
+    client.force_login(superuser)
+    page = client.get(
+        reverse("admin:stories_entity_changelist"), {"review": "stale"}
+    ).content.decode()
+    assert "Never reviewed" in page and fresh.name not in page

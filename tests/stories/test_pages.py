@@ -115,3 +115,26 @@ def test_healthz_answers_503_when_redis_is_configured_but_down(client, settings)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["redis"].startswith("error")
+
+
+def test_a_gone_link_points_readers_to_the_archived_copy(client, journalist):
+    from sources.models import Citation, Snapshot
+
+    story = factories.story(by=journalist, published=True, citations=2)
+    gone, alive = story.citations.all()
+    snapshot = Snapshot.objects.create(
+        citation=gone,
+        requested_url="https://example.org/a",
+        final_url="https://example.org/a",
+        http_status=200,
+        html_gz=b"",
+        content_hash="x" * 64,
+    )
+    Citation.objects.filter(pk=gone.pk).update(
+        url="https://example.org/a", link_status="gone", latest_snapshot=snapshot
+    )
+    Citation.objects.filter(pk=alive.pk).update(url="https://example.org/b", link_status="fetched")
+    page = client.get(f"/stories/{story.slug}/").content.decode()
+    assert page.count('class="archived-copy"') == 1
+    assert f'href="/sources/snapshots/{snapshot.pk}/"' in page
+    assert client.get(f"/sources/snapshots/{snapshot.pk}/").status_code == 200

@@ -313,3 +313,39 @@ def test_a_deleted_story_comes_back_with_all_its_parts(client, desk):
     assert story.transitions.latest("id").action == "recover"
     client.force_login(desk["author"])
     assert client.get(reverse("admin:stories_story_deleted")).status_code == 403
+
+
+def test_restoring_keeps_what_the_fetcher_knows_about_each_link_now(desk):
+    story = desk["story"]
+    citation = story.citations.first()
+    Citation.objects.filter(pk=citation.pk).update(
+        url="https://example.org/a", link_status="pending"
+    )
+    revisions.story_save_revision(story=story, by=desk["editor"])
+    first = revisions.story_versions(story).first()
+    Citation.objects.filter(pk=citation.pk).update(link_status="gone", quote_check="verified")
+    story = services.story_restore_revision(story=story, version=first, by=desk["editor"])
+    citation.refresh_from_db()
+    assert (citation.url, citation.link_status, citation.quote_check) == (
+        "https://example.org/a",
+        "gone",
+        "verified",
+    )
+
+
+def test_restoring_an_older_url_fetches_it_again(desk, django_capture_on_commit_callbacks):
+    story = desk["story"]
+    citation = story.citations.first()
+    Citation.objects.filter(pk=citation.pk).update(
+        url="https://example.org/old", link_status="fetched"
+    )
+    revisions.story_save_revision(story=story, by=desk["editor"])
+    first = revisions.story_versions(story).first()
+    Citation.objects.filter(pk=citation.pk).update(
+        url="https://example.org/new", link_status="fetched"
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.story_restore_revision(story=story, version=first, by=desk["editor"])
+    citation.refresh_from_db()
+    assert (citation.url, citation.link_status) == ("https://example.org/old", "pending")
+    assert callbacks, "the restored URL is queued for fetching after commit"
