@@ -166,3 +166,12 @@ def test_story_page_query_count_stays_flat_with_archived_citations(client, super
         page = client.get(change_url(big)).content.decode()
     assert page.count("archived copy") == 30
     assert len(big_queries) == len(small_queries)
+
+
+@pytest.mark.django_db
+def test_journalists_and_editors_may_view_archived_snapshots():
+    from django.contrib.auth.models import Group
+
+    for name in ["Journalists", "Editors"]:
+        codes = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+        assert "view_snapshot" in codes and "change_snapshot" not in codes
