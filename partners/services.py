@@ -158,26 +158,30 @@ def change_events_release(*, now=None) -> list[ChangeEvent]:
     """
     _lock_change_log()
     now = now or timezone.now()
-    # Due; or decided early: public already (the embargo was brought forward), or never to
-    # be (withdrawn or unpublished while embargoed).
-    published = Q(story__status=StoryStatus.PUBLISHED)
-    story_public = published & (
-        Q(story__embargo_until__isnull=True) | Q(story__embargo_until__lte=now)
-    )
-    held = list(
-        ChangeEvent.objects.filter(state=ChangeEvent.State.HELD)
-        .filter(Q(available_at__lte=now) | story_public | ~published | Q(story__isnull=True))
+    # Held events are few (a change waits only for its commit, or for an embargo), so they are
+    # all read through the state index and sorted out here.
+    held = [
+        event
+        for event in ChangeEvent.objects.filter(state=ChangeEvent.State.HELD)
         .select_related("story")
         .order_by("id")
-    )
+        # Due; or decided early: public already (the embargo was brought forward), or never
+        # to be (withdrawn or unpublished while embargoed).
+        if event.available_at <= now
+        or event.story is None
+        or event.story.status != StoryStatus.PUBLISHED
+        or event.story.is_public(now)
+    ]
     if not held:
         return []
     sequence = ChangeEvent.objects.aggregate(top=Max("sequence"))["top"] or 0
-    story_ids = {e.story_id for e in held if e.story_id}
+    withdrawn_ids = {e.story_id for e in held if e.kind == ChangeEvent.Kind.WITHDRAWN}
     seen_public = set(
-        ChangeEvent.objects.filter(state=ChangeEvent.State.RELEASED, story_id__in=story_ids)
+        ChangeEvent.objects.filter(state=ChangeEvent.State.RELEASED, story_id__in=withdrawn_ids)
         .values_list("story_id", flat=True)
         .distinct()
+        if withdrawn_ids
+        else []
     )
     released, suppressed, postponed = [], [], []
     for event in held:
