@@ -71,6 +71,8 @@ def cacheable(response, *, keys: list[str]):
 
 
 class PartnerAPIView(APIView):
+    """Base of the partner endpoints: a partner key, its rate, and only known parameters."""
+
     authentication_classes = [PartnerKeyAuthentication]
     permission_classes = [IsPartner]
     throttle_classes = [PartnerRateThrottle]
