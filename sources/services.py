@@ -24,6 +24,7 @@ from sources import articles
 from sources.articles import ArticleFetch
 from sources.models import Citation, LinkStatus, Outlet, QuoteCheck, Snapshot
 from sources.quotes import normalize, quote_in_text
+from stories.services import stories_mark_shown_parts_changed
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ def citation_schedule_fetch(*, citation: Citation) -> None:
     now = timezone.now()
     Citation.objects.filter(pk=citation.pk).update(link_status=LinkStatus.PENDING, fetch_due_at=now)
     citation.link_status, citation.fetch_due_at = LinkStatus.PENDING, now
+    stories_mark_shown_parts_changed(story_ids=[citation.story_id])
     citation_id = citation.pk
     transaction.on_commit(lambda: _enqueue(citation_id))
 
@@ -83,6 +85,7 @@ def citation_clear_link(*, citation: Citation) -> None:
     Citation.objects.filter(pk=citation.pk).update(**fields)
     for name, value in fields.items():
         setattr(citation, name, value)
+    stories_mark_shown_parts_changed(story_ids=[citation.story_id])
 
 
 def citations_requeue_overdue(*, limit: int = 1000) -> int:
@@ -160,8 +163,27 @@ def _record(
     if citation.url != url:
         # The journalist changed the link while we fetched the old one; its own fetch is queued.
         return FetchDone(status=citation.link_status, reason="URL changed while fetching")
-    now = timezone.now()
+    shown_before = _shown(citation)
+    done = _record_outcome(citation, fetched, attempt=attempt, final=final)
+    if _shown(citation) != shown_before:
+        stories_mark_shown_parts_changed(story_ids=[citation.story_id])
+    return done
 
+
+def _shown(citation: Citation) -> tuple:
+    """What readers and partners see of a citation's link: a change here refreshes the story."""
+    return (
+        citation.link_status,
+        citation.latest_snapshot_id,
+        citation.title,
+        citation.outlet_id,
+        citation.published_on,
+        citation.quote_check,
+    )
+
+
+def _record_outcome(citation: Citation, fetched: ArticleFetch, *, attempt: int, final: bool):
+    now = timezone.now()
     if fetched.outcome == articles.FETCHED:
         return _record_page(citation, fetched, now)
 
@@ -188,7 +210,7 @@ def _record(
     citation.link_status = status
     citation.link_reason = fetched.reason[:300]
     citation.link_checked_at = now
-    citation.fetched_url = url
+    citation.fetched_url = citation.url
     citation.fetch_due_at = None
     citation.save(
         update_fields=[
@@ -366,6 +388,7 @@ def citation_check_quote(*, citation: Citation) -> str:
     if result != citation.quote_check:
         Citation.objects.filter(pk=citation.pk).update(quote_check=result)
         citation.quote_check = result
+        stories_mark_shown_parts_changed(story_ids=[citation.story_id])
     return result
 
 

@@ -7,6 +7,6 @@ class StoriesConfig(AppConfig):
 
     def ready(self):
         # A story's revision holds its parts, citations (sources app) included.
-        from stories import revisions
+        from stories import receivers, revisions  # noqa: F401 - receivers connect on import
 
         revisions.register_models()

@@ -135,6 +135,12 @@ class Story(FSMModelMixin, models.Model):
         help_text="When readers could first see it and partners were told it was published.",
     )
     version = models.PositiveIntegerField(default=1, help_text="Goes up on every saved change.")
+    rendition = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up when something the story shows but does not own changes (an entity "
+        "card, an outlet, a citation's link state), so caches and ETags follow it.",
+    )
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

@@ -18,8 +18,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Revision, Version
 
+from sources import services as source_services
 from sources.models import Citation, Outlet
-from sources.services import citation_schedule_fetch
 from stories.models import (
     Byline,
     Correction,
@@ -316,7 +316,7 @@ def restore_parts(*, story: Story, objects: dict, models=PART_MODELS) -> list[st
                 )
             deserialized.save()
     for citation in refetch:
-        citation_schedule_fetch(citation=citation)
+        source_services.citation_schedule_fetch(citation=citation)
     return skipped
 
 

@@ -206,3 +206,11 @@ def story_recover(*, version: Version, by: AbstractBaseUser) -> Story:
     name = by.get_full_name() or by.get_username()
     revisions.story_save_revision(story=story, by=by, comment=f"Recovered by {name}.")
     return story
+
+
+def stories_mark_shown_parts_changed(*, story_ids) -> int:
+    """Something stories show but do not own changed: an entity card, an outlet, a citation's
+    link state. Their cached representations and ETags follow `rendition`, so this makes every
+    cache miss and every partner's conditional GET fetch anew; the version (an editorial
+    change) stays as it is."""
+    return Story.objects.filter(pk__in=story_ids).update(rendition=F("rendition") + 1)
