@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsdesk.db_routers.PartnerReadsOnReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,13 +80,26 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent admin saves and an eager Celery task on a laptop must not hit "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
-    )
+# Optional read replica: partner API reads go there (newsdesk/db_routers.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsdesk.db_routers.ReplicaRouter"]
+# psycopg's connection pool (per process) when DATABASE_POOL_MAX_SIZE > 0; it replaces
+# persistent connections, so CONN_MAX_AGE must stay 0 then.
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=0)
+for _db in DATABASES.values():
+    _db["CONN_HEALTH_CHECKS"] = True
+    _db["CONN_MAX_AGE"] = 0 if DATABASE_POOL_MAX_SIZE else env.int("CONN_MAX_AGE", default=0)
+    if _db["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_MAX_SIZE:
+        _db.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": 10,
+        }
+    if _db["ENGINE"] == "django.db.backends.sqlite3":
+        # Concurrent admin saves and an eager task on a laptop must not hit "database is locked".
+        _db.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache ---------------------------------------------------------
@@ -174,6 +188,8 @@ NEWSDESK_SITE_NAME = env.str("NEWSDESK_SITE_NAME", default="Newsdesk")
 # Absolute URLs in feeds, ninjs and webhooks are built from this, never from the request's Host.
 NEWSDESK_SITE_URL = env.str("NEWSDESK_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 NEWSDESK_DEMO_PASSWORD = env.str("NEWSDESK_DEMO_PASSWORD", default="newsdesk-demo")
+# Serves /bench/floor, the constant-JSON view benchmarks compare against (bench/api.py).
+NEWSDESK_BENCH_FLOOR = env.bool("NEWSDESK_BENCH_FLOOR", default=False)
 # Entity cards not reviewed by the research desk for this many days are flagged (stories/checks.py).
 NEWSDESK_ENTITY_REVIEW_DAYS = env.int("NEWSDESK_ENTITY_REVIEW_DAYS", default=180)
 

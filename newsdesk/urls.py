@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -21,3 +22,8 @@ urlpatterns = [
     path("", include(sitemap_urls)),
     path("", include("stories.urls")),
 ]
+
+if settings.NEWSDESK_BENCH_FLOOR:
+    from newsdesk.floor import floor
+
+    urlpatterns.insert(0, path("bench/floor", floor, name="bench-floor"))
