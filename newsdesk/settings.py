@@ -190,6 +190,11 @@ NEWSDESK_SITE_URL = env.str("NEWSDESK_SITE_URL", default="http://127.0.0.1:8000"
 NEWSDESK_DEMO_PASSWORD = env.str("NEWSDESK_DEMO_PASSWORD", default="newsdesk-demo")
 # Serves /bench/floor, the constant-JSON view benchmarks compare against (bench/api.py).
 NEWSDESK_BENCH_FLOOR = env.bool("NEWSDESK_BENCH_FLOOR", default=False)
+# Public story pages (stories/views.py): readers' copies are cached per story version in the
+# cache backend for this long, browsers keep a page MAX_AGE seconds and a CDN CDN_MAX_AGE.
+NEWSDESK_PAGE_CACHE_SECONDS = env.int("NEWSDESK_PAGE_CACHE_SECONDS", default=3600)
+NEWSDESK_PAGE_MAX_AGE = env.int("NEWSDESK_PAGE_MAX_AGE", default=60)
+NEWSDESK_PAGE_CDN_MAX_AGE = env.int("NEWSDESK_PAGE_CDN_MAX_AGE", default=300)
 # Entity cards not reviewed by the research desk for this many days are flagged (stories/checks.py).
 NEWSDESK_ENTITY_REVIEW_DAYS = env.int("NEWSDESK_ENTITY_REVIEW_DAYS", default=180)
 
@@ -266,6 +271,8 @@ NEWSDESK_OUTBOX_SWEEP_SECONDS = env.int("NEWSDESK_OUTBOX_SWEEP_SECONDS", default
 CELERY_BEAT_SCHEDULE.update(
     {
         "partners-outbox-sweep": {
+# Webhook delivery waits on partners' servers: the thread-pool worker's "webhooks" queue.
+CELERY_TASK_ROUTES.update({"partners.tasks.webhook_delivery_task": {"queue": "webhooks"}})
             "task": "partners.tasks.outbox_sweep_task",
             "schedule": NEWSDESK_OUTBOX_SWEEP_SECONDS,
         },

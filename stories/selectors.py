@@ -1,7 +1,6 @@
 """Reads of stories, each with the joins it needs so a page's query count stays flat."""
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from sources.models import Citation
@@ -28,9 +27,8 @@ def stories_latest(*, limit: int = 20) -> QuerySet[Story]:
     )
 
 
-def story_with_parts(queryset: QuerySet[Story]) -> QuerySet[Story]:
-    """Everything a story page or API representation shows, in a fixed number of queries."""
-    return queryset.select_related("template").prefetch_related(
+def _story_parts() -> tuple:
+    return (
         "sections",
         BYLINES,
         "faq_items",
@@ -40,12 +38,23 @@ def story_with_parts(queryset: QuerySet[Story]) -> QuerySet[Story]:
     )
 
 
-def story_for_page(*, slug: str, user) -> Story:
-    """The story at /stories/<slug>/: public ones for everybody, any state for staff (preview)."""
-    queryset = Story.objects.all() if user.is_staff else stories_public()
-    story = story_with_parts(queryset).filter(slug=slug).first()
-    if story is None:
-        raise Http404("No such story.")
+def story_with_parts(queryset: QuerySet[Story]) -> QuerySet[Story]:
+    """Everything a story page or API representation shows, in a fixed number of queries."""
+    return queryset.select_related("template").prefetch_related(*_story_parts())
+
+
+def story_at_slug(*, slug: str) -> Story | None:
+    """The story row at /stories/<slug>/ in any state, with its template: one query.
+
+    The page decides from it who may see what (readers, staff, the 410 page) and keys its cache
+    on its id, version and rendition; only a cache miss loads the parts (`story_load_parts`).
+    """
+    return Story.objects.select_related("template").filter(slug=slug).first()
+
+
+def story_load_parts(story: Story) -> Story:
+    """Load the parts `story_with_parts` would have, onto a story already in hand."""
+    prefetch_related_objects([story], *_story_parts())
     return story
 
 

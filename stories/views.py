@@ -1,28 +1,72 @@
 """Public pages. Each view asks a selector and renders; none decides anything itself."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 
 from stories import history, selectors
-from stories.models import Entity
+from stories.models import Entity, StoryStatus
 
 
 def home(request):
     return render(request, "stories/home.html", {"stories": selectors.stories_latest(limit=30)})
 
 
+# Goes into every page cache key and ETag: bump it when the story page's markup changes, so
+# cached copies and browsers holding an old ETag get the new page.
+PAGE_REVISION = 1
+
+
+def story_surrogate_key(slug: str) -> str:
+    """The CDN purge key for everything about one story (the same as the partner API's)."""
+    return f"story-{slug}"
+
+
 def story_detail(request, slug):
-    try:
-        story = selectors.story_for_page(slug=slug, user=request.user)
-    except Http404:
-        withdrawn = history.story_withdrawn(slug=slug)
-        if withdrawn is None:
-            raise
+    """One story. Readers get a copy cached per (id, version, rendition): an edit, correction,
+    entity, outlet or citation-link change moves one of these, so no copy outlives its change.
+    Staff get the live page with its preview banner and workflow history, never cached."""
+    story = selectors.story_at_slug(slug=slug)
+    if story is None:
+        raise Http404("No such story.")
+    if request.user.is_staff:
+        response = _render_story(request, story, staff=True)
+        add_never_cache_headers(response)
+        return response
+    if story.status == StoryStatus.WITHDRAWN:
         # Gone, not missing: readers and crawlers learn why, and never see the old text.
-        return render(request, "stories/gone.html", {"story": withdrawn}, status=410)
+        response = render(request, "stories/gone.html", {"story": story}, status=410)
+        return _public(response, story)
+    if not story.is_public():
+        raise Http404("No such story.")
+    etag = f'"page-{story.id}-{story.version}-{story.rendition}-{PAGE_REVISION}"'
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is None:
+        key = f"story-page:{PAGE_REVISION}:{story.id}:{story.version}:{story.rendition}"
+        html = cache.get(key)
+        if html is None:
+            html = _render_story(request, story, staff=False).content
+            cache.set(key, html, settings.NEWSDESK_PAGE_CACHE_SECONDS)
+        response = HttpResponse(html)
+    else:
+        response = not_modified
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(story.updated_at.timestamp())
+    return _public(response, story)
+
+
+def _render_story(request, story, *, staff: bool):
+    selectors.story_load_parts(story)
     return render(
         request,
         "stories/story_detail.html",
@@ -30,11 +74,23 @@ def story_detail(request, slug):
             "story": story,
             "sections": selectors.story_sections_with_items(story),
             "loose_citations": selectors.story_loose_citations(story),
-            "is_preview": not story.is_public(),
+            "is_preview": staff and not story.is_public(),
             "public_history": history.story_public_history(story),
-            "workflow_history": history.story_history(story) if request.user.is_staff else None,
+            "workflow_history": history.story_history(story) if staff else None,
         },
     )
+
+
+def _public(response, story):
+    """Headers for browsers and a CDN: short in browsers, longer at the edge, purged by story."""
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.NEWSDESK_PAGE_MAX_AGE,
+        s_maxage=settings.NEWSDESK_PAGE_CDN_MAX_AGE,
+    )
+    response["Surrogate-Key"] = story_surrogate_key(story.slug)
+    return response
 
 
 def corrections(request):
@@ -55,8 +111,6 @@ def entity_detail(request, slug):
 @never_cache
 def healthz(request):
     """Liveness for load balancers: the database always, Redis when it is configured."""
-    from django.conf import settings
-
     checks, healthy = {}, True
     try:
         with connection.cursor() as cursor:
