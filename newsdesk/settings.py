@@ -267,12 +267,12 @@ NEWSDESK_FEED_ITEMS = env.int("NEWSDESK_FEED_ITEMS", default=30)
 NEWSDESK_WEBHOOK_TIMEOUT = env.float("NEWSDESK_WEBHOOK_TIMEOUT", default=10.0)
 NEWSDESK_WEBHOOK_MAX_ATTEMPTS = env.int("NEWSDESK_WEBHOOK_MAX_ATTEMPTS", default=10)
 NEWSDESK_WEBHOOK_BACKOFF_SECONDS = env.int("NEWSDESK_WEBHOOK_BACKOFF_SECONDS", default=30)
+# Webhook delivery waits on partners' servers: the thread-pool worker's "webhooks" queue.
+CELERY_TASK_ROUTES.update({"partners.tasks.webhook_delivery_task": {"queue": "webhooks"}})
 NEWSDESK_OUTBOX_SWEEP_SECONDS = env.int("NEWSDESK_OUTBOX_SWEEP_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE.update(
     {
         "partners-outbox-sweep": {
-# Webhook delivery waits on partners' servers: the thread-pool worker's "webhooks" queue.
-CELERY_TASK_ROUTES.update({"partners.tasks.webhook_delivery_task": {"queue": "webhooks"}})
             "task": "partners.tasks.outbox_sweep_task",
             "schedule": NEWSDESK_OUTBOX_SWEEP_SECONDS,
         },
