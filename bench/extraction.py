@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # Extraction needs no database or settings: no django.setup(), so the score is the parser alone.
+from bench.report import write_section  # noqa: E402
 from sources.extraction import extract  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "datasets" / "news-metadata-dev"
@@ -105,18 +106,6 @@ def reflow(body: str) -> str:
     return "\n\n".join(paragraphs)
 
 
-def write_section(path: Path, section: str, body: str) -> None:
-    """Replace (or add) our own section of docs/benchmarks.md, leaving the others alone."""
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    block = f"{section}\n\n{reflow(body)}\n"
-    pattern = re.compile(rf"^{re.escape(section)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    path.write_text(text.rstrip("\n") + "\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -155,7 +144,7 @@ result)."""
         for miss in result["misses"][args.misses]:
             print(json.dumps(miss, ensure_ascii=False))
     if not args.no_write:
-        write_section(ROOT / "docs" / "benchmarks.md", SECTION, body)
+        write_section(SECTION, body)
         print("\nWritten to docs/benchmarks.md")
 
 

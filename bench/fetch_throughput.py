@@ -43,7 +43,8 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
-from bench.extraction import reflow, write_section  # noqa: E402
+from bench.extraction import reflow  # noqa: E402
+from bench.report import write_section  # noqa: E402
 from sources import services  # noqa: E402
 from sources.models import Citation, LinkStatus, Snapshot  # noqa: E402
 
@@ -225,7 +226,7 @@ timeout ({settings.NEWSDESK_FETCH_READ_TIMEOUT:g} s, within the {settings.NEWSDE
 deadline) while the other threads carry on."""
     print(reflow(body))
     if not args.no_write:
-        write_section(ROOT / "docs" / "benchmarks.md", SECTION, body)
+        write_section(SECTION, body)
         print("\nWritten to docs/benchmarks.md")
 
 

@@ -104,20 +104,8 @@ def add_published_stories(count: int, *, seed: int = 42) -> int:
         papers = None
         for ts in template_sections:
             body = _paragraphs(rng, 120) if ts in text_sections else ""
-            section = StorySection(
-                story=story,
-                template_section=ts,
-                key=ts.key,
-                heading=ts.heading,
-                help_text=ts.help_text,
-                kind=ts.kind,
-                required=ts.required,
-                min_items=ts.min_items,
-                max_items=ts.max_items,
-                order=ts.order,
-                body=body,
-                body_html=render_markdown(body),
-            )
+            section = ts.copy_for(story, body=body)
+            section.body_html = render_markdown(body)
             sections.append(section)
             papers = section if ts.kind == "citations" else papers
         for i in range(5):

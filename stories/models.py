@@ -69,6 +69,23 @@ class TemplateSection(models.Model):
     def __str__(self):
         return f"{self.template}: {self.heading}"
 
+    def copy_for(self, story: "Story", body: str = "") -> "StorySection":
+        """The story's own (unsaved) copy of this section: shape copied, so later template
+        edits never reach stories already written."""
+        return StorySection(
+            story=story,
+            template_section=self,
+            key=self.key,
+            heading=self.heading,
+            help_text=self.help_text,
+            kind=self.kind,
+            required=self.required,
+            min_items=self.min_items,
+            max_items=self.max_items,
+            order=self.order,
+            body=body,
+        )
+
 
 class StoryStatus(models.TextChoices):
     DRAFT = "draft", "Draft"

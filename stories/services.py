@@ -35,22 +35,7 @@ def story_unique_slug(*, headline: str, exclude_id: int | None = None) -> str:
 def story_sections_from_template(*, story: Story) -> list[StorySection]:
     """Give a story its own empty copy of each template section it does not have yet."""
     have = set(story.sections.values_list("key", flat=True))
-    new = [
-        StorySection(
-            story=story,
-            template_section=ts,
-            key=ts.key,
-            heading=ts.heading,
-            help_text=ts.help_text,
-            kind=ts.kind,
-            required=ts.required,
-            min_items=ts.min_items,
-            max_items=ts.max_items,
-            order=ts.order,
-        )
-        for ts in story.template.sections.all()
-        if ts.key not in have
-    ]
+    new = [ts.copy_for(story) for ts in story.template.sections.all() if ts.key not in have]
     for section in new:
         section.save()
     return new
