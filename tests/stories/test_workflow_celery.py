@@ -2,16 +2,9 @@
 and the same journey in eager mode (everywhere)."""
 
 import datetime as dt
-import os
-import subprocess
-import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from stories import workflow
@@ -19,8 +12,7 @@ from stories.models import Story, StoryStatus
 from stories.signals import story_changed
 from stories.tasks import publish_due_stories_task
 from tests import factories
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.celery_worker import celery_worker, wait_for
 
 
 def scheduled_stories(editor):
@@ -37,15 +29,6 @@ def scheduled_stories(editor):
         )
     Story.objects.filter(pk=due.pk).update(scheduled_for=timezone.now() - dt.timedelta(hours=2))
     return due, later
-
-
-def wait_for(condition, timeout=60.0, every=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every)
-    return False
 
 
 def assert_published_once(due, later, events):
@@ -86,53 +69,13 @@ def test_the_task_publishes_due_stories_in_eager_mode(published_events):
     assert_published_once(due, later, published_events)
 
 
-def database_url() -> str:
-    """The test database, for the worker process (it must see the rows this test commits)."""
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
-
-
 @pytest.fixture
 def worker(tmp_path):
     """A Celery worker process on a queue of its own, against the test database and Redis."""
     queue = f"newsdesk-test-{uuid.uuid4().hex[:8]}"
     log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "newsdesk",
-        "worker",
-        "--pool=solo",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-        f"--queues={queue}",
-        f"--hostname=test-{queue}@%h",
-        "--loglevel=INFO",
-    ]
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
+    with celery_worker(queues=[queue], log=log) as process:
         yield {"queue": queue, "log": log, "process": process}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 @pytest.mark.postgres
