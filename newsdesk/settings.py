@@ -263,6 +263,10 @@ NEWSDESK_API_MAX_PAGE_SIZE = env.int("NEWSDESK_API_MAX_PAGE_SIZE", default=100)
 NEWSDESK_API_RATE_PER_MINUTE = env.int("NEWSDESK_API_RATE_PER_MINUTE", default=120)
 NEWSDESK_API_MAX_AGE = env.int("NEWSDESK_API_MAX_AGE", default=60)
 NEWSDESK_API_CDN_MAX_AGE = env.int("NEWSDESK_API_CDN_MAX_AGE", default=300)
+# A checked partner key is remembered this long (revoking or editing deletes it at once).
+NEWSDESK_API_KEY_CACHE_SECONDS = env.int("NEWSDESK_API_KEY_CACHE_SECONDS", default=60)
+# Story representations (JSON, ninjs) cached per (id, version, rendition); false to build each.
+NEWSDESK_API_CACHE = env.bool("NEWSDESK_API_CACHE", default=True)
 NEWSDESK_FEED_ITEMS = env.int("NEWSDESK_FEED_ITEMS", default=30)
 NEWSDESK_WEBHOOK_TIMEOUT = env.float("NEWSDESK_WEBHOOK_TIMEOUT", default=10.0)
 NEWSDESK_WEBHOOK_MAX_ATTEMPTS = env.int("NEWSDESK_WEBHOOK_MAX_ATTEMPTS", default=10)

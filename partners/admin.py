@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.utils.html import format_html
 
 from partners import services
+from partners.authentication import partner_forget, partner_keys_forget
 from partners.models import ChangeEvent, Partner, PartnerKey, WebhookAttempt, WebhookDelivery
 
 
@@ -118,6 +119,17 @@ class PartnerAdmin(admin.ModelAdmin):
             if not had_secret and obj.webhook_secret:
                 self._show_secrets(request, obj, None)
         super().save_model(request, obj, form, change)
+        # Deactivated, renamed or a new rate: its keys' remembered checks must go now.
+        partner_forget(partner_id=obj.pk)
+
+    def delete_model(self, request, obj):
+        partner_forget(partner_id=obj.pk)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for partner in queryset:
+            partner_forget(partner_id=partner.pk)
+        super().delete_queryset(request, queryset)
 
     def _show_secrets(self, request, partner, key):
         parts = []
@@ -158,6 +170,19 @@ class PartnerKeyAdmin(admin.ModelAdmin):
         # Keys are issued from the partner (action "Issue a new API key"), so the key in
         # clear is shown once, next to the partner it belongs to.
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Revoked or a new expiry date here: the remembered check must go now.
+        partner_keys_forget(prefixes=[obj.prefix])
+
+    def delete_model(self, request, obj):
+        partner_keys_forget(prefixes=[obj.prefix])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        partner_keys_forget(prefixes=list(queryset.values_list("prefix", flat=True)))
+        super().delete_queryset(request, queryset)
 
     @admin.action(description="Revoke the selected keys (cannot be undone)")
     def revoke(self, request, queryset):

@@ -1,8 +1,18 @@
-"""Who is calling the partner API: a partner's key, sent as `Authorization: Api-Key <key>`."""
+"""Who is calling the partner API: a partner's key, sent as `Authorization: Api-Key <key>`.
 
+A checked key is remembered in Django's cache (Redis when configured) for
+`NEWSDESK_API_KEY_CACHE_SECONDS`, so a warm request spends no SQL on who is calling. The entry
+holds a SHA-256 digest of the whole key (never the key), and revoking a key or editing a
+partner deletes it (`partner_keys_forget`), so those take effect at once.
+"""
+
+import hashlib
+import hmac
 from dataclasses import dataclass
 from typing import ClassVar
 
+from django.conf import settings
+from django.core.cache import cache
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_api_key.permissions import KeyParser
@@ -23,8 +33,74 @@ class PartnerClient:
         return f"partner {self.partner.name}"
 
 
+def key_cache_key(prefix: str) -> str:
+    return f"api:key:{prefix}"
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def partner_keys_forget(*, prefixes) -> None:
+    """Drop remembered key checks, e.g. after a revocation or a partner edit."""
+    cache.delete_many([key_cache_key(prefix) for prefix in prefixes])
+
+
+def partner_forget(*, partner_id: int) -> None:
+    """Drop the remembered checks of every key of the partner (deactivated, new rate…)."""
+    prefixes = PartnerKey.objects.filter(partner_id=partner_id).values_list("prefix", flat=True)
+    partner_keys_forget(prefixes=list(prefixes))
+
+
+def _remember(key: str, api_key: PartnerKey) -> None:
+    seconds = settings.NEWSDESK_API_KEY_CACHE_SECONDS
+    if seconds <= 0:
+        return
+    partner = api_key.partner
+    entry = {
+        "digest": _digest(key),
+        "id": api_key.id,
+        "name": api_key.name,
+        "expiry_date": api_key.expiry_date,
+        "partner": (partner.id, partner.name, partner.rate_per_minute, partner.active),
+    }
+    cache.set(key_cache_key(api_key.prefix), entry, timeout=seconds)
+
+
+def _recall(key: str, prefix: str) -> PartnerKey | None:
+    if settings.NEWSDESK_API_KEY_CACHE_SECONDS <= 0:
+        return None
+    entry = cache.get(key_cache_key(prefix))
+    if not entry or not hmac.compare_digest(entry["digest"], _digest(key)):
+        return None
+    partner_id, name, rate, active = entry["partner"]
+    partner = Partner(id=partner_id, name=name, rate_per_minute=rate, active=active)
+    return PartnerKey(
+        id=entry["id"],
+        prefix=prefix,
+        name=entry["name"],
+        expiry_date=entry["expiry_date"],
+        partner=partner,
+    )
+
+
+def partner_key_check(key: str) -> PartnerKey | None:
+    """The usable key `key` with its partner, from the cache or in one query; None if unusable."""
+    prefix = key.partition(".")[0]
+    api_key = _recall(key, prefix)
+    if api_key is None:
+        try:
+            api_key = PartnerKey.objects.get_from_key(key)
+        except PartnerKey.DoesNotExist:
+            return None
+        _remember(key, api_key)
+    if api_key.has_expired or not api_key.partner.active:
+        return None
+    return api_key
+
+
 class PartnerKeyAuthentication(BaseAuthentication):
-    """A partner's hashed API key (djangorestframework-api-key), checked in one query."""
+    """A partner's hashed API key (djangorestframework-api-key): cached, or one query."""
 
     keyword = KeyParser.keyword
     key_parser = KeyParser()
@@ -33,11 +109,8 @@ class PartnerKeyAuthentication(BaseAuthentication):
         key = self.key_parser.get(request)
         if not key:
             return None
-        try:
-            api_key = PartnerKey.objects.get_from_key(key.strip())
-        except PartnerKey.DoesNotExist:
-            api_key = None
-        if api_key is None or api_key.has_expired:
+        api_key = partner_key_check(key.strip())
+        if api_key is None:
             raise AuthenticationFailed(
                 "This API key is not valid: it is unknown, revoked or expired, or the partner "
                 "has been deactivated. Ask the newsroom for a new key."

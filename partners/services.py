@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from partners.authentication import partner_keys_forget
 from partners.models import ChangeEvent, Partner, PartnerKey, WebhookAttempt, WebhookDelivery
 from partners.webhooks import webhook_body, webhook_headers, webhook_secret_new
 from stories.models import Story, StoryStatus
@@ -74,6 +75,10 @@ def partner_key_revoke(*, key: PartnerKey) -> PartnerKey:
     """Stop a key working at once. Revocation cannot be undone."""
     key.revoked = True
     key.save(update_fields=["revoked"])
+    # The remembered check goes now and again after commit, so no request in between
+    # can put it back.
+    partner_keys_forget(prefixes=[key.prefix])
+    transaction.on_commit(lambda: partner_keys_forget(prefixes=[key.prefix]))
     return key
 
 

@@ -20,6 +20,7 @@ from stories.api.problems import InvalidCursor
 
 CURSOR_PARAM = "cursor"
 PAGE_SIZE_PARAM = "page_size"
+LIMIT_PARAM = "limit"  # what many APIs call it; accepted on the story list
 
 
 def _encode(kind: str, values: list) -> str:
@@ -41,13 +42,18 @@ def _decode(kind: str, cursor: str, length: int, param: str) -> list:
 
 
 def page_size_from(query_params) -> int:
-    """The `page_size` asked for, refused (not silently clamped) when out of range."""
-    value = query_params.get(PAGE_SIZE_PARAM)
+    """The `page_size` (or `limit`) asked for, refused (not silently clamped) when out of
+    range or when the two disagree."""
+    param = PAGE_SIZE_PARAM if PAGE_SIZE_PARAM in query_params else LIMIT_PARAM
+    value = query_params.get(param)
     if value is None:
         return settings.NEWSDESK_API_PAGE_SIZE
     top = settings.NEWSDESK_API_MAX_PAGE_SIZE
     if not value.isdigit() or not 1 <= int(value) <= top:
-        raise ValidationError({PAGE_SIZE_PARAM: [f"Must be a whole number from 1 to {top}."]})
+        raise ValidationError({param: [f"Must be a whole number from 1 to {top}."]})
+    other = query_params.get(LIMIT_PARAM)
+    if param == PAGE_SIZE_PARAM and other is not None and other != value:
+        raise ValidationError({LIMIT_PARAM: ["Differs from page_size; send one of the two."]})
     return int(value)
 
 

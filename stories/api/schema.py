@@ -119,6 +119,12 @@ PAGE_SIZE = OpenApiParameter(
     description=f"Items per page, 1 to {settings.NEWSDESK_API_MAX_PAGE_SIZE} "
     f"(default {settings.NEWSDESK_API_PAGE_SIZE}).",
 )
+LIMIT = OpenApiParameter(
+    "limit",
+    {"type": "integer", "minimum": 1, "maximum": settings.NEWSDESK_API_MAX_PAGE_SIZE},
+    OpenApiParameter.QUERY,
+    description="Another name for `page_size` (send one of the two, or both with one value).",
+)
 CURSOR = OpenApiParameter(
     "cursor",
     OpenApiTypes.STR,

@@ -206,7 +206,7 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class StoryPageSerializer(serializers.Serializer):
-    results = StoryListItemSerializer(many=True)
+    results = StorySerializer(many=True, help_text="Whole stories, as the detail shows them.")
     next = serializers.URLField(allow_null=True, help_text="The next page; null on the last.")
 
 

@@ -4,7 +4,10 @@ Only public stories (published, past any embargo) leave; a withdrawn one answers
 everything else, whatever its state, is 404.
 """
 
+import json
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -23,7 +26,7 @@ from partners.throttling import PartnerRateThrottle
 from stories.api import schema
 from stories.api import selectors as api_selectors
 from stories.api.filters import StoryFilter
-from stories.api.ninjs import story_ninjs, story_ninjs_withdrawn
+from stories.api.ninjs import story_ninjs_withdrawn
 from stories.api.pagination import (
     KeysetPaginator,
     change_cursor,
@@ -32,20 +35,20 @@ from stories.api.pagination import (
     page_size_from,
 )
 from stories.api.problems import StoryWithdrawn
+from stories.api.representations import (
+    REPRESENTATION_REVISION,
+    stories_representations,
+    story_representation,
+)
 from stories.api.serializers import (
     ChangePageSerializer,
     ChangeSerializer,
     EntityDetailSerializer,
     EntityPageSerializer,
     EntitySerializer,
-    StoryListItemSerializer,
     StoryPageSerializer,
     StorySerializer,
 )
-
-# Goes into every story ETag: bump it when a representation changes shape, so caches and
-# partners holding an old ETag fetch the new shape even though the story did not change.
-REPRESENTATION_REVISION = 1
 
 STORY_PAGES = KeysetPaginator(("-published_at", "-id"), kind="stories")
 ENTITY_PAGES = KeysetPaginator(("name", "id"), kind="entities")
@@ -104,30 +107,41 @@ COMMON_ERRORS = {**schema.UNAUTHORIZED, **schema.THROTTLED}
         tags=["stories"],
         operation_id="stories_list",
         summary="Published stories, newest first",
-        parameters=[schema.CURSOR, schema.PAGE_SIZE, schema.RETRY_AFTER, *schema.CACHE_HEADERS],
+        parameters=[
+            schema.CURSOR,
+            schema.PAGE_SIZE,
+            schema.LIMIT,
+            schema.RETRY_AFTER,
+            *schema.CACHE_HEADERS,
+        ],
         responses={200: StoryPageSerializer, **schema.BAD_REQUEST, **COMMON_ERRORS},
     )
 )
 class StoryListView(PartnerAPIView, GenericAPIView):
-    """Published stories, newest first, with filters and keyset pagination (`next`)."""
+    """Published stories, newest first, each item the whole story (as the detail shows it),
+    with filters and keyset pagination (`next`).
+
+    Items come from the per-version representation cache; the misses of a page are built
+    together, so the query count does not grow with the page size.
+    """
 
     filter_backends = [DjangoFilterBackend]
     filterset_class = StoryFilter
-    query_parameters = frozenset(StoryFilter.base_filters) | {"cursor", "page_size"}
-    serializer_class = StoryListItemSerializer
+    query_parameters = frozenset(StoryFilter.base_filters) | {"cursor", "page_size", "limit"}
+    serializer_class = StorySerializer
     pagination_class = None
 
     def get_queryset(self):
-        return api_selectors.stories_for_api()
+        return api_selectors.stories_for_api_page()
 
     def get(self, request):
         page = STORY_PAGES.paginate(self.filter_queryset(self.get_queryset()), request)
-        response = Response(
-            {
-                "results": StoryListItemSerializer(page.items, many=True).data,
-                "next": page.next_url,
-            }
+        items = stories_representations(page.items)
+        body = b'{"results":[%s],"next":%s}' % (
+            b",".join(items),
+            json.dumps(page.next_url).encode(),
         )
+        response = HttpResponse(body, content_type="application/json")
         if page.next_url:
             response["Link"] = f'<{page.next_url}>; rel="next"'
         return cacheable(
@@ -137,19 +151,17 @@ class StoryListView(PartnerAPIView, GenericAPIView):
 
 class StoryRepresentationView(PartnerAPIView):
     """One story with conditional GET: the ETag comes from one cheap query on the story's
-    version, so a current copy gets 304 without loading or serializing anything else.
+    version and rendition, so a current copy gets 304 without loading anything else, and a
+    cached representation is sent as stored bytes (stories/api/representations.py).
 
-    The representation depends only on (story id, version, REPRESENTATION_REVISION), which is
-    what a later per-version cache of it can be keyed on.
+    The state query runs first on every request: a withdrawn or unpublished story answers
+    410 or 404 before any cache is consulted.
     """
 
     representation = "json"
 
-    def etag(self, story_id: int, version: int) -> str:
-        return f'"{story_id}-{version}-{self.representation}{REPRESENTATION_REVISION}"'
-
-    def represent(self, story) -> dict:
-        raise NotImplementedError
+    def etag(self, story_id: int, version: int, rendition: int) -> str:
+        return f'"{story_id}-{version}-r{rendition}-{self.representation}{REPRESENTATION_REVISION}"'
 
     def withdrawn(self, state):
         raise StoryWithdrawn(
@@ -168,22 +180,22 @@ class StoryRepresentationView(PartnerAPIView):
         keys = [story_surrogate_key(state.slug)]
         not_modified = get_conditional_response(
             request,
-            etag=self.etag(state.id, state.version),
-            last_modified=int(state.updated_at.timestamp()),
+            etag=self.etag(state.id, state.version, state.rendition),
+            # `updated_at` follows editorial changes only: once an entity card, an outlet or a
+            # link state has changed (rendition), a date alone cannot prove a copy current.
+            last_modified=int(state.updated_at.timestamp()) if not state.rendition else None,
         )
         if not_modified is not None:
-            return self.conditional_headers(
-                not_modified, state.id, state.version, state.updated_at, keys
-            )
-        story = api_selectors.story_for_api(story_id=state.id)
-        if story is None:  # unpublished between the two queries
+            return self.conditional_headers(not_modified, state, keys)
+        body, story = story_representation(state=state, kind=self.representation)
+        if body is None:  # unpublished between the two queries
             raise NotFound(f"There is no published story with the slug {slug!r}.")
-        response = Response(self.represent(story))
-        return self.conditional_headers(response, story.id, story.version, story.updated_at, keys)
+        response = HttpResponse(body, content_type="application/json")
+        return self.conditional_headers(response, story or state, keys)
 
-    def conditional_headers(self, response, story_id, version, updated_at, keys):
-        response["ETag"] = self.etag(story_id, version)
-        response["Last-Modified"] = http_date(updated_at.timestamp())
+    def conditional_headers(self, response, story, keys):
+        response["ETag"] = self.etag(story.id, story.version, story.rendition)
+        response["Last-Modified"] = http_date(story.updated_at.timestamp())
         return cacheable(response, keys=keys)
 
 
@@ -210,9 +222,6 @@ class StoryRepresentationView(PartnerAPIView):
 )
 class StoryDetailView(StoryRepresentationView):
     """The whole story: sections in template order, citations, FAQ, entities, corrections."""
-
-    def represent(self, story) -> dict:
-        return StorySerializer(story).data
 
 
 @extend_schema_view(
@@ -245,9 +254,6 @@ class StoryNinjsView(StoryRepresentationView):
     """The story in the IPTC's News in JSON format."""
 
     representation = "ninjs"
-
-    def represent(self, story) -> dict:
-        return story_ninjs(story)
 
     def withdrawn(self, state):
         story = api_selectors.story_withdrawn(story_id=state.id)
