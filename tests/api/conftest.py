@@ -1,22 +1,9 @@
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
 from partners import services
 from stories.models import Story
-
-
-@pytest.fixture(autouse=True)
-def forget_api_cache():
-    """Representations and key checks from an earlier test must not answer in this one
-    (SQLite reuses ids after a rollback, so an old entry's key could match a new story)."""
-    keys = cache.keys("api:*") if hasattr(cache, "keys") else None
-    if keys is None:
-        cache.clear()
-    elif keys:
-        cache.delete_many(keys)
-    yield
 
 
 @pytest.fixture

@@ -258,6 +258,7 @@ def test_detail_query_count_does_not_grow_with_the_story(
     # key + state (ETag) + story (with bylines, FAQ, corrections) + sections, citations,
     # entities
     for story in (small, big):
+        cache.clear()
         with django_assert_num_queries(6):
             assert api.get(f"{STORIES}{story.slug}/").status_code == 200
 
