@@ -1,13 +1,14 @@
 """Reads for the partner API, built on `stories.selectors.stories_public` (the one filter for
 what may leave)."""
 
+import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Exists, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
@@ -119,25 +120,41 @@ class StoryState:
         )
 
 
+STATE_FIELDS = tuple(field.name for field in fields(StoryState))
+
+
 def story_state(*, slug: str) -> StoryState | None:
-    """Status, version and timestamps of the story at `slug`, or None when there is none."""
-    row = (
-        Story.objects.filter(slug=slug)
-        .values(
-            "id",
-            "slug",
-            "status",
-            "version",
-            "updated_at",
-            "published_at",
-            "embargo_until",
-            "withdrawn_at",
-            "withdrawn_reason",
-            "rendition",
-        )
-        .first()
-    )
-    return StoryState(**row) if row else None
+    """Status, version and timestamps of the story at `slug`, or None when there is none.
+
+    Runs on every detail request, cached or not: the SQL is compiled once per process (the
+    ORM's compiling would cost about as much as PostgreSQL answering).
+    """
+    database = connections[router.db_for_read(Story)]  # the replica for partner reads
+    with database.cursor() as cursor:
+        cursor.execute(_state_sql(database.vendor), [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = dict(zip(STATE_FIELDS, row, strict=True))
+    for name in ("updated_at", "published_at", "embargo_until", "withdrawn_at"):
+        values[name] = _aware(values[name])
+    return StoryState(**values)
+
+
+@functools.cache
+def _state_sql(vendor: str) -> str:
+    query = Story.objects.filter(slug="").values_list(*STATE_FIELDS).query
+    sql, params = query.sql_with_params()
+    assert params == ("",)  # noqa: S101 - the one parameter is the slug
+    return sql
+
+
+def _aware(value):
+    """SQLite hands back datetimes as text or naive values; PostgreSQL already aware ones."""
+    if value is None or isinstance(value, datetime) and timezone.is_aware(value):
+        return value
+    moment = value if isinstance(value, datetime) else parse_datetime(value)
+    return moment.replace(tzinfo=UTC)
 
 
 class JSONRows(Subquery):
