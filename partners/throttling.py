@@ -15,7 +15,7 @@ def _count_in_redis(key: str) -> tuple[int, float]:
     """One round trip: count the request, and read how long the window has left."""
     redis = get_redis_connection("default")
     raw_key = cache.make_and_validate_key(key)
-    count, ttl = redis.pipeline().incr(raw_key).ttl(raw_key).execute()
+    count, ttl = redis.pipeline(transaction=False).incr(raw_key).ttl(raw_key).execute()
     if ttl < 0:  # a new window (or one whose expiry was lost): it ends a minute from now
         redis.expire(raw_key, WINDOW_SECONDS)
         ttl = WINDOW_SECONDS
