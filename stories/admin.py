@@ -7,18 +7,21 @@ stories are in `StoryAdmin` below.
 """
 
 import datetime as dt
+import functools
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import smart_split, unescape_string_literal
 from reversion.models import Version
 
 from sources.admin import CitationInline
@@ -90,6 +93,81 @@ def story_editable(request, story) -> bool:
     )
 
 
+# Widgets whose Django templates are plain <input>/<textarea> markup: written in Python (the
+# same bytes, see tests/stories/test_admin_perf.py), since a long story has hundreds of them.
+_INPUT_TEMPLATES = {
+    "django/forms/widgets/text.html",
+    "django/forms/widgets/number.html",
+    "django/forms/widgets/checkbox.html",
+    "django/forms/widgets/hidden.html",
+}
+_TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+def _attrs_html(attrs: dict) -> str:
+    return "".join(
+        ""
+        if value is False
+        else f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        for name, value in attrs.items()
+    )
+
+
+class QuickWidget:
+    """Renders an input or textarea widget without the template engine, byte for byte as
+    Django's templates would."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        attrs_html = _attrs_html(widget["attrs"])
+        if self.template_name == _TEXTAREA_TEMPLATE:
+            text = conditional_escape(widget["value"]) if widget["value"] else ""
+            html = f'<textarea name="{conditional_escape(widget["name"])}"{attrs_html}>\n'
+            return mark_safe(f"{html}{text}</textarea>\n")  # noqa: S308 - every part escaped
+        value_html = ""
+        if widget["value"] is not None:
+            value_html = f' value="{conditional_escape(str(widget["value"]))}"'
+        html = (
+            f'<input type="{conditional_escape(widget["type"])}" '
+            f'name="{conditional_escape(widget["name"])}"{value_html}{attrs_html}>\n\n'
+        )
+        return mark_safe(html)  # noqa: S308 - every part escaped
+
+
+@functools.cache
+def _quick_class(cls):
+    return type(f"Quick{cls.__name__}", (QuickWidget, cls), {})
+
+
+def _quicken(widget) -> None:
+    while widget is not None:
+        cls = type(widget)
+        if not issubclass(cls, QuickWidget) and (
+            cls.template_name in _INPUT_TEMPLATES or cls.template_name == _TEXTAREA_TEMPLATE
+        ):
+            widget.__class__ = _quick_class(cls)
+        widget = getattr(widget, "widget", None)
+
+
+class QuickPartForms:
+    """Inlines of a story's parts: their plain inputs render without the template engine, and
+    stacked ones through `stories/admin/stacked_inline.html` (fieldsets written in Python)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            _quicken(field.widget)
+
+        def add_fields(self, form, index):
+            formset.add_fields(self, form, index)
+            if "DELETE" in form.fields:  # added per form by the formset, not on the form class
+                _quicken(form.fields["DELETE"].widget)
+
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})
+
+
 class StoryPartPermissions:
     """A story's parts are editable exactly when the story is."""
 
@@ -109,10 +187,11 @@ class StoryPartPermissions:
         )
 
 
-class StorySectionInline(StoryPartPermissions, admin.StackedInline):
+class StorySectionInline(QuickPartForms, StoryPartPermissions, admin.StackedInline):
     """The story's sections in template order, each with the template's guidance above it."""
 
     model = StorySection
+    template = "stories/admin/stacked_inline.html"
     extra = 0
     can_delete = False
     fields = ["guidance", "body"]
@@ -141,7 +220,9 @@ class BylineForm(PrefetchedRelationsForm):
     prefetched = ("user",)
 
 
-class BylineInline(StoryPartPermissions, PrefetchedAutocompleteMixin, admin.TabularInline):
+class BylineInline(
+    QuickPartForms, StoryPartPermissions, PrefetchedAutocompleteMixin, admin.TabularInline
+):
     model = Byline
     form = BylineForm
     extra = 0
@@ -153,8 +234,9 @@ class BylineInline(StoryPartPermissions, PrefetchedAutocompleteMixin, admin.Tabu
         return super().get_queryset(request).select_related("user")
 
 
-class FAQItemInline(StoryPartPermissions, admin.StackedInline):
+class FAQItemInline(QuickPartForms, StoryPartPermissions, admin.StackedInline):
     model = FAQItem
+    template = "stories/admin/stacked_inline.html"
     extra = 0
     fields = [("question", "order"), "answer"]
 
@@ -163,7 +245,9 @@ class StoryEntityForm(PrefetchedRelationsForm):
     prefetched = ("entity",)
 
 
-class StoryEntityInline(StoryPartPermissions, PrefetchedAutocompleteMixin, admin.TabularInline):
+class StoryEntityInline(
+    QuickPartForms, StoryPartPermissions, PrefetchedAutocompleteMixin, admin.TabularInline
+):
     model = StoryEntity
     form = StoryEntityForm
     extra = 0
@@ -175,8 +259,10 @@ class StoryEntityInline(StoryPartPermissions, PrefetchedAutocompleteMixin, admin
         return super().get_queryset(request).select_related("entity")
 
 
-class StoryCitationInline(StoryPartPermissions, CitationInline):
+class StoryCitationInline(QuickPartForms, StoryPartPermissions, CitationInline):
     """The sources app's citation inline, editable when the story is."""
+
+    template = "stories/admin/stacked_inline.html"
 
 
 class CorrectionInline(admin.TabularInline):
@@ -283,10 +369,14 @@ class StoryAdmin(admin.ModelAdmin):
         "published_at",
         "created_at",
     ]
-    search_fields = ["headline", "summary", "sections__body"]
+    # Sections' bodies are searched by `get_search_results` (a subquery, not a join).
+    search_fields = ["headline", "summary"]
+    search_help_text = "Searches headlines, summaries and the text of every section."
     date_hierarchy = "created_at"
     list_select_related = ["template"]
     list_per_page = 50
+    # With tens of thousands of stories, "N of M selected" is not worth counting every table.
+    show_full_result_count = False
     prepopulated_fields = {"slug": ("headline",)}
     readonly_fields = [
         "status",
@@ -346,11 +436,33 @@ class StoryAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("updated_by")
+            # Listed here, not only in list_select_related: the changelist skips that once the
+            # queryset already has a select_related, and would then query each row's template.
+            .select_related("updated_by", "template")
             .prefetch_related(
                 Prefetch("byline_links", queryset=Byline.objects.select_related("user"))
             )
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Headline and summary as usual, plus any section's body through a subquery of story
+        ids (one pass over the sections): a join would need DISTINCT over every story.
+
+        The matching ids are read once: the list's count, date drill-down and page would each
+        scan every section's text again otherwise."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, "")
+        if not search_term.strip():
+            return queryset, may_have_duplicates
+        matching = queryset
+        for word in smart_split(search_term):
+            if word[0] in "\"'" and word[-1] == word[0] and len(word) > 1:
+                word = unescape_string_literal(word)  # "a quoted phrase" is one term
+            in_sections = StorySection.objects.filter(body__icontains=word).values("story_id")
+            matching = matching.filter(
+                Q(headline__icontains=word) | Q(summary__icontains=word) | Q(pk__in=in_sections)
+            )
+        ids = list(matching.order_by().values_list("pk", flat=True))
+        return queryset.filter(pk__in=ids), may_have_duplicates
 
     # --- Who may do what (rules in stories.permissions) --------------------------------------
 
