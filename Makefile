@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test lint format bench worker worker-fetch beat clean
+.PHONY: run test lint format bench stack worker worker-fetch beat clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Newsdesk needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -34,6 +34,21 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Every benchmark in bench/ (each writes its own section of docs/benchmarks.md). They need
+# PostgreSQL (and the API one wrk): see README "Deployment".
+bench: $(VENV)/.installed
+	@set -e; for script in bench/*.py; do \
+		case $$script in bench/report.py) continue;; esac; \
+		echo "== $$script"; $(PY) $$script; \
+	done
+
+# The production process set on one machine (Procfile): gunicorn, a prefork worker, an I/O
+# worker (fetch + webhooks queues), beat. Needs DATABASE_URL (PostgreSQL) and REDIS_URL.
+stack: $(VENV)/.installed
+	@test -n "$$REDIS_URL" || { echo "make stack needs REDIS_URL (and DATABASE_URL): workers share Redis"; exit 2; }
+	$(PY) manage.py migrate --noinput
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 worker: $(VENV)/.installed
 	$(VENV)/bin/celery -A newsdesk worker -Q celery,fetch --loglevel=info

@@ -1,0 +1,134 @@
+"""The Procfile's stack, started with honcho as `make stack` does: gunicorn answers /healthz, beat
+and the prefork worker publish a due story, and the thread-pool worker fetches a cited page
+from a local server. Then everything is stopped. PostgreSQL and Redis (CI)."""
+
+import datetime as dt
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from newsdesk.celery import app as celery_app
+from sources.models import Citation, LinkStatus
+from stories import workflow
+from stories.models import Story, StoryStatus
+from tests import factories
+from tests.celery_worker import wait_for, worker_database_url
+from tests.sources.server import ArticleServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stack_redis_url() -> str:
+    """A Redis database of the stack's own (8 above the tests'), so its workers never take
+    tasks other tests left on the shared queues."""
+    parts = urlsplit(settings.REDIS_URL)
+    number = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(number + 8) % 16}"))
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own server
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def stack(tmp_path):
+    port, log = _free_port(), tmp_path / "stack.log"
+    redis_url = _stack_redis_url()
+    venv_bin = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        "PATH": f"{venv_bin}:{os.environ.get('PATH', '')}",
+        "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
+        "DATABASE_URL": worker_database_url(),
+        "REDIS_URL": redis_url,
+        "WEB_CONCURRENCY": "1",
+        "WORKER_CONCURRENCY": "1",
+        "FETCH_CONCURRENCY": "4",
+        "NEWSDESK_PUBLISH_CHECK_SECONDS": "1",
+        "NEWSDESK_FETCH_ALLOW_PRIVATE_NETWORKS": "true",  # the cited page is on 127.0.0.1
+        "CELERY_BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
+    }
+    env.pop("DATABASE_REPLICA_URL", None)
+    command = [f"{venv_bin}/honcho", "start", "-f", "Procfile", "-p", str(port)]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield {
+            "url": f"http://127.0.0.1:{port}",
+            "redis": redis_url,
+            "log": log,
+            "process": process,
+        }
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_procfile_stack_serves_publishes_and_fetches(stack):
+    def tail() -> str:
+        return stack["log"].read_text()[-4000:]
+
+    # A story whose scheduled time has passed: only beat + the prefork worker can publish it.
+    author, editor = factories.journalist(username="stack-jo"), factories.editor(username="ed")
+    story = factories.story(by=author, citations=2, headline="Published by the stack")
+    workflow.story_submit(story=story, by=author)
+    workflow.story_schedule(
+        story=story, by=editor, publish_at=timezone.now() + dt.timedelta(days=1)
+    )
+    Story.objects.filter(pk=story.pk).update(scheduled_for=timezone.now() - dt.timedelta(hours=1))
+
+    assert wait_for(lambda: _healthy(f"{stack['url']}/healthz"), timeout=30), tail()
+    assert wait_for(
+        lambda: Story.objects.get(pk=story.pk).status == StoryStatus.PUBLISHED, timeout=30
+    ), f"beat and the worker did not publish the due story:\n{tail()}"
+    page = urllib.request.urlopen(f"{stack['url']}/stories/{story.slug}/", timeout=5)  # noqa: S310
+    assert b"Published by the stack" in page.read()
+
+    # A citation fetch, sent to the stack's "fetch" queue: the thread-pool worker takes it.
+    with ArticleServer() as server:
+        citation = Citation.objects.create(
+            story=story, url=server.url("/article"), claim="What the source says."
+        )
+        Citation.objects.filter(pk=citation.pk).update(link_status=LinkStatus.PENDING)
+        with celery_app.connection_for_write(stack["redis"]) as connection:
+            celery_app.send_task(
+                "sources.tasks.citation_fetch_task",
+                args=[citation.pk],
+                queue="fetch",
+                connection=connection,
+            )
+        assert wait_for(
+            lambda: Citation.objects.get(pk=citation.pk).link_status == LinkStatus.FETCHED,
+            timeout=30,
+        ), f"the I/O worker did not fetch the page:\n{tail()}"
+    assert Citation.objects.get(pk=citation.pk).title == "Allies hold drills as tension rises"
+    assert stack["process"].poll() is None, f"the stack stopped early:\n{tail()}"
