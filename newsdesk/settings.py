@@ -88,9 +88,16 @@ if env.str("DATABASE_REPLICA_URL", default=""):
 # psycopg's connection pool (per process) when DATABASE_POOL_MAX_SIZE > 0; it replaces
 # persistent connections, so CONN_MAX_AGE must stay 0 then.
 DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=0)
+# DATABASE_URL points at pgbouncer in transaction pooling mode (README "Deployment").
+NEWSDESK_PGBOUNCER = env.bool("NEWSDESK_PGBOUNCER", default=False)
 for _db in DATABASES.values():
     _db["CONN_HEALTH_CHECKS"] = True
     _db["CONN_MAX_AGE"] = 0 if DATABASE_POOL_MAX_SIZE else env.int("CONN_MAX_AGE", default=0)
+    if _db["ENGINE"] == "django.db.backends.postgresql" and NEWSDESK_PGBOUNCER:
+        # pgbouncer in transaction mode hands each transaction any server connection: no
+        # server-side cursors (they outlive the transaction) and no prepared statements.
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+        _db.setdefault("OPTIONS", {})["prepare_threshold"] = None
     if _db["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_MAX_SIZE:
         _db.setdefault("OPTIONS", {})["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),

@@ -115,3 +115,23 @@ def test_partner_reads_use_the_replica_and_everything_else_the_primary(tmp_path)
     written = "SELECT count(*) FROM stories_entity WHERE slug = 'written-during-read'"
     assert _sql(primary, written) == [(1,)]
     assert _sql(replica, written) == [(0,)]
+
+
+def test_pgbouncer_mode_turns_off_server_side_cursors_and_prepared_statements():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "db = settings.DATABASES['default']; "
+        "print(json.dumps([db.get('DISABLE_SERVER_SIDE_CURSORS', False), "
+        "db.get('OPTIONS', {}).get('prepare_threshold', 'default')]))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsdesk.settings",
+        "DATABASE_URL": "postgres://newsdesk@pgbouncer.invalid:6432/newsdesk",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("DATABASE_REPLICA_URL", None)
+    on = json.loads(_run(code, {**env, "NEWSDESK_PGBOUNCER": "true"}))
+    off = json.loads(_run(code, {**env, "NEWSDESK_PGBOUNCER": "false"}))
+    assert on == [True, None]
+    assert off == [False, "default"]
