@@ -102,6 +102,14 @@ _INPUT_TEMPLATES = {
     "django/forms/widgets/hidden.html",
 }
 _TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+_SELECT_TEMPLATE = "django/forms/widgets/select.html"
+_OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def _is_plain(cls) -> bool:
+    if cls.template_name == _SELECT_TEMPLATE:
+        return getattr(cls, "option_template_name", None) == _OPTION_TEMPLATE
+    return cls.template_name in _INPUT_TEMPLATES or cls.template_name == _TEXTAREA_TEMPLATE
 
 
 def _attrs_html(attrs: dict) -> str:
@@ -122,6 +130,8 @@ class QuickWidget:
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         attrs_html = _attrs_html(widget["attrs"])
+        if self.template_name == _SELECT_TEMPLATE:
+            return mark_safe(self._select(widget, attrs_html))  # noqa: S308 - escaped
         if self.template_name == _TEXTAREA_TEMPLATE:
             text = conditional_escape(widget["value"]) if widget["value"] else ""
             html = f'<textarea name="{conditional_escape(widget["name"])}"{attrs_html}>\n'
@@ -135,6 +145,23 @@ class QuickWidget:
         )
         return mark_safe(html)  # noqa: S308 - every part escaped
 
+    @staticmethod
+    def _select(widget, attrs_html: str) -> str:
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{attrs_html}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in options:
+                value = conditional_escape(str(option["value"]))
+                label = conditional_escape(option["label"])
+                parts.append(
+                    f'\n  <option value="{value}"{_attrs_html(option["attrs"])}>{label}</option>\n'
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>\n")
+        return "".join(parts)
+
 
 @functools.cache
 def _quick_class(cls):
@@ -144,9 +171,7 @@ def _quick_class(cls):
 def _quicken(widget) -> None:
     while widget is not None:
         cls = type(widget)
-        if not issubclass(cls, QuickWidget) and (
-            cls.template_name in _INPUT_TEMPLATES or cls.template_name == _TEXTAREA_TEMPLATE
-        ):
+        if not issubclass(cls, QuickWidget) and _is_plain(cls):
             widget.__class__ = _quick_class(cls)
         widget = getattr(widget, "widget", None)
 

@@ -68,7 +68,8 @@ def _label(field) -> str:
 def _field(field, single: bool) -> str:
     name = _name(field)
     bound = None if field.is_readonly else field.field
-    errors = "" if single or field.is_readonly else str(field.errors())
+    # An empty error list still costs a template render: only ask when there are errors.
+    errors = "" if single or field.is_readonly or not bound.errors else str(field.errors())
     box = "flex-container"
     if not single:
         box += " fieldBox"
@@ -98,7 +99,8 @@ def _field(field, single: bool) -> str:
 def _line(line) -> str:
     fields = list(line)
     single = len(line.fields) == 1
-    line_errors = str(line.errors()) if single else ""
+    has_errors = any(not f.is_readonly and f.field.errors for f in fields)
+    line_errors = str(line.errors()) if single and has_errors else ""
     classes = "form-row"
     if single and line_errors:
         classes += " errors"
