@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_api_key.permissions import KeyParser
@@ -90,7 +91,9 @@ def partner_key_check(key: str) -> PartnerKey | None:
     api_key = _recall(key, prefix)
     if api_key is None:
         try:
-            api_key = PartnerKey.objects.get_from_key(key)
+            # From the primary, even for partner reads: a lagging replica could put a key
+            # revoked a moment ago back into the cache.
+            api_key = PartnerKey.objects.db_manager(DEFAULT_DB_ALIAS).get_from_key(key)
         except PartnerKey.DoesNotExist:
             return None
         _remember(key, api_key)
