@@ -41,9 +41,8 @@ def known(api):
 
 def test_detail_query_counts_cold_warm_and_304(known, story, django_assert_num_queries):
     url = f"{STORIES}{story.slug}/"
-    # Cold: the state + the story row (bylines, FAQ, corrections inside) + sections,
-    # citations, entities.
-    with django_assert_num_queries(5):
+    # Cold: the state + the story row with every part inside as JSON arrays.
+    with django_assert_num_queries(2):
         cold = known.get(url)
     assert cold.status_code == 200
     with django_assert_num_queries(1):  # the state decides 404/410/304 before any cache
@@ -89,10 +88,10 @@ def test_list_items_are_whole_stories_from_the_cache(known, journalist, django_a
         factories.story(by=journalist, published=True, citations=2, faq=1, entities=2)
         for _ in range(20)
     ]
-    # Cold, whatever the page size: page + story rows + sections, citations, entities.
-    with django_assert_num_queries(5):
+    # Cold, whatever the page size: the page + the story rows with their parts.
+    with django_assert_num_queries(2):
         small = known.get(STORIES, {"limit": 5})
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(2):
         full = known.get(STORIES, {"limit": 20})
     # Warm: the page query only.
     with django_assert_num_queries(1):
@@ -121,7 +120,7 @@ def test_cache_off_builds_every_time(known, story, settings, django_assert_num_q
     settings.NEWSDESK_API_CACHE = False
     url = f"{STORIES}{story.slug}/"
     first = known.get(url)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(2):
         assert known.get(url).content == first.content
 
 

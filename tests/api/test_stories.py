@@ -234,17 +234,16 @@ def test_gone_citation_offers_the_archived_copy(api, journalist):
 def test_list_query_count_does_not_grow_with_page_size(api, journalist, django_assert_num_queries):
     for _ in range(12):
         factories.story(by=journalist, published=True, citations=3, entities=2)
-    # Cold: key + page + story rows (bylines, FAQ, corrections inside) + sections, citations,
-    # entities for every item at once.
-    with django_assert_num_queries(6):
+    # Cold: key + page + the story rows with every part inside (as JSON arrays), all at once.
+    with django_assert_num_queries(3):
         assert len(slugs(api.get(STORIES, {"page_size": 2}))) == 2
     cache.clear()
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         assert len(slugs(api.get(STORIES, {"page_size": 12}))) == 12
 
 
 def test_filtered_list_query_count_is_the_same(api, demo, django_assert_num_queries):
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(3):
         api.get(STORIES, {"entity": "north-korea", "outlet": "apnews.com", "q": "missile"})
 
 
@@ -255,11 +254,10 @@ def test_detail_query_count_does_not_grow_with_the_story(
     big = factories.story(by=journalist, published=True, citations=25, faq=10, entities=12)
     for i in range(5):
         Correction.objects.create(story=big, text=f"Fix {i}.")
-    # key + state (ETag) + story (with bylines, FAQ, corrections) + sections, citations,
-    # entities
+    # key + state (ETag) + the story row with every part inside (as JSON arrays)
     for story in (small, big):
         cache.clear()
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(3):
             assert api.get(f"{STORIES}{story.slug}/").status_code == 200
 
 
