@@ -134,6 +134,12 @@ class StoryListView(PartnerAPIView, GenericAPIView):
     def get_queryset(self):
         return api_selectors.stories_for_api_page()
 
+    def filter_queryset(self, queryset):
+        # Building and validating the filter form is a good part of an unfiltered request.
+        if not set(self.request.query_params) & set(StoryFilter.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get(self, request):
         page = STORY_PAGES.paginate(self.filter_queryset(self.get_queryset()), request)
         items = stories_representations(page.items)
