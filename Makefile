@@ -51,11 +51,12 @@ stack: $(VENV)/.installed
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 worker: $(VENV)/.installed
-	$(VENV)/bin/celery -A newsdesk worker -Q celery,fetch --loglevel=info
+	$(VENV)/bin/celery -A newsdesk worker -Q celery,fetch,webhooks --loglevel=info
 
-# Fetching cited pages waits on the network, not the CPU: a thread pool on the "fetch" queue.
+# Fetching cited pages and delivering webhooks wait on the network, not the CPU: a thread pool
+# on the "fetch" and "webhooks" queues.
 worker-fetch: $(VENV)/.installed
-	$(VENV)/bin/celery -A newsdesk worker -Q fetch --pool threads --concurrency $${FETCH_CONCURRENCY:-50} --loglevel=info
+	$(VENV)/bin/celery -A newsdesk worker -Q fetch,webhooks --pool threads --concurrency $${FETCH_CONCURRENCY:-50} --loglevel=info
 
 beat: $(VENV)/.installed
 	$(VENV)/bin/celery -A newsdesk beat --loglevel=info
