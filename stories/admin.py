@@ -103,13 +103,20 @@ _INPUT_TEMPLATES = {
 }
 _TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 _SELECT_TEMPLATE = "django/forms/widgets/select.html"
+_DATE_TEMPLATE = "admin/widgets/date.html"  # AdminDateWidget: the input in <p class="date">
+_URL_TEMPLATE = "admin/widgets/url.html"  # AdminURLFieldWidget: "Currently: <link>" first
 _OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
 def _is_plain(cls) -> bool:
     if cls.template_name == _SELECT_TEMPLATE:
         return getattr(cls, "option_template_name", None) == _OPTION_TEMPLATE
-    return cls.template_name in _INPUT_TEMPLATES or cls.template_name == _TEXTAREA_TEMPLATE
+    return cls.template_name in {
+        *_INPUT_TEMPLATES,
+        _TEXTAREA_TEMPLATE,
+        _DATE_TEMPLATE,
+        _URL_TEMPLATE,
+    }
 
 
 def _attrs_html(attrs: dict) -> str:
@@ -128,7 +135,8 @@ class QuickWidget:
     Django's templates would."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        context = self.get_context(name, value, attrs)
+        widget = context["widget"]
         attrs_html = _attrs_html(widget["attrs"])
         if self.template_name == _SELECT_TEMPLATE:
             return mark_safe(self._select(widget, attrs_html))  # noqa: S308 - escaped
@@ -141,8 +149,21 @@ class QuickWidget:
             value_html = f' value="{conditional_escape(str(widget["value"]))}"'
         html = (
             f'<input type="{conditional_escape(widget["type"])}" '
-            f'name="{conditional_escape(widget["name"])}"{value_html}{attrs_html}>\n\n'
+            f'name="{conditional_escape(widget["name"])}"{value_html}{attrs_html}>\n'
         )
+        if self.template_name == _DATE_TEMPLATE:
+            html = f'<p class="date">\n  {html}\n\n</p>\n'
+        elif self.template_name == _URL_TEMPLATE:
+            if context["url_valid"]:
+                html = (
+                    f'<p class="url">{conditional_escape(context["current_label"])} '
+                    f'<a href="{conditional_escape(widget["href"])}">'
+                    f"{conditional_escape(widget['value'])}</a><br>"
+                    f"{conditional_escape(context['change_label'])} {html}</p>"
+                )
+            html += "\n"
+        else:
+            html += "\n"
         return mark_safe(html)  # noqa: S308 - every part escaped
 
     @staticmethod

@@ -41,12 +41,16 @@ def test_the_quick_change_page_is_the_page_django_would_write(client, superuser,
     citation.url = "https://example.org/a?x=1&y=<2>"
     citation.quote = 'He said "no" & left.'
     citation.save()
+    story.citations.exclude(pk=citation.pk).filter(order=1).update(
+        url="https://example.org/news?id=7&lang=en"
+    )
     client.force_login(superuser)
     url = f"/admin/stories/story/{story.pk}/change/"
     quick = client.get(url).content.decode()
     _django_rendering(monkeypatch)
     django = client.get(url).content.decode()
     assert "citations-3" in quick and "faq_items-2" in quick
+    assert 'class="url"' in quick and 'class="date"' in quick  # the admin's own widgets too
     quick, django = _normalized(quick), _normalized(django)
     pairs = enumerate(zip(quick, django, strict=False))
     first = next((i for i, (a, b) in pairs if a != b), min(len(quick), len(django)))
