@@ -1,5 +1,7 @@
 """Public pages. Each view asks a selector and renders; none decides anything itself."""
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -16,6 +18,8 @@ from django.views.decorators.cache import never_cache
 
 from stories import history, selectors
 from stories.models import Entity, StoryStatus
+
+logger = logging.getLogger(__name__)
 
 
 def home(request):
@@ -50,19 +54,30 @@ def story_detail(request, slug):
     if not story.is_public():
         raise Http404("No such story.")
     etag = f'"page-{story.id}-{story.version}-{story.rendition}-{PAGE_REVISION}"'
+    # Revalidation by ETag only: Last-Modified is the editorial update time, which an entity,
+    # outlet or link change (rendition) does not move, so If-Modified-Since could keep a stale copy.
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is None:
         key = f"story-page:{PAGE_REVISION}:{story.id}:{story.version}:{story.rendition}"
-        html = cache.get(key)
+        html = _cache_call(cache.get, key)
         if html is None:
             html = _render_story(request, story, staff=False).content
-            cache.set(key, html, settings.NEWSDESK_PAGE_CACHE_SECONDS)
+            _cache_call(cache.set, key, html, settings.NEWSDESK_PAGE_CACHE_SECONDS)
         response = HttpResponse(html)
     else:
         response = not_modified
     response["ETag"] = etag
     response["Last-Modified"] = http_date(story.updated_at.timestamp())
     return _public(response, story)
+
+
+def _cache_call(method, *args):
+    """A cache that is down (Redis restarting) costs readers speed, not the page."""
+    try:
+        return method(*args)
+    except Exception:  # noqa: BLE001 - any cache failure: render without it
+        logger.warning("Story page cache unavailable", exc_info=True)
+        return None
 
 
 def _render_story(request, story, *, staff: bool):

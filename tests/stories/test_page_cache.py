@@ -145,3 +145,16 @@ def test_a_story_under_embargo_stays_hidden_after_readers_were_served_it(client,
         status=StoryStatus.PUBLISHED, embargo_until=timezone.now() + dt.timedelta(hours=1)
     )
     assert page(client, story).status_code == 404
+
+
+def test_readers_still_get_the_page_when_the_cache_is_down(client, story, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    response = page(client, story)
+    assert response.status_code == 200
+    assert story.headline in response.content.decode()
