@@ -21,6 +21,7 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, TextField, Value
 from django.utils import timezone
 from rapidfuzz import fuzz
@@ -933,3 +934,40 @@ def finding_labels(story: Story, findings: Iterable[Finding] = ()) -> dict[str, 
         if record and record[0] == "entity" and record[1] in entity_names:
             labels.setdefault(finding.target, entity_names[record[1]])
     return labels
+
+
+# --- The checklist panel, cached ---------------------------------------------------------------
+
+CHECKLIST_SECONDS = 600
+DESK_GENERATION_KEY = "checks:desk-generation"
+
+
+def desk_generation() -> int:
+    """Goes up when something every story's checks read changes: the dictionary, entities,
+    outlets, published stories (see stories/receivers.py)."""
+    return cache.get_or_set(DESK_GENERATION_KEY, 1, None)
+
+
+def desk_changed() -> None:
+    try:
+        cache.incr(DESK_GENERATION_KEY)
+    except ValueError:
+        cache.set(DESK_GENERATION_KEY, 2, None)
+
+
+def checklist_cached(story: Story) -> tuple[list[Finding], dict]:
+    """The panel's findings and labels, computed once per story version and rendition and per
+    desk generation: re-rendering the admin page does not run every check again.
+
+    Freshness findings depend on the date too; the entry lives CHECKLIST_SECONDS at most.
+    """
+    from stories.selectors import story_with_parts
+
+    key = f"checks:panel:{story.pk}:{story.version}:{story.rendition}:{desk_generation()}"
+    cached = cache.get(key)
+    if cached is None:
+        full = story_with_parts(Story.objects.filter(pk=story.pk)).get()
+        findings = story_findings(full)
+        cached = (findings, finding_labels(full, findings))
+        cache.set(key, cached, CHECKLIST_SECONDS)
+    return cached

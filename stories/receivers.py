@@ -1,20 +1,24 @@
-"""Keep cached story representations honest when an entity card or an outlet changes.
+"""Keep caches honest: story representations when an entity card or an outlet changes, and the
+editorial checklist when the desk's shared names (dictionary, entities, outlets) change.
 
 Entities and outlets are shared by many stories and edited from several places (admin, import,
 desk pages); a receiver is the one spot every save passes, so no path can leave a partner or a
 reader with a stale card.
 """
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from sources.models import Citation, Outlet
-from stories.models import Entity, StoryEntity
+from stories.checks import desk_changed
+from stories.models import DictionaryWord, Entity, StoryEntity
 from stories.services import stories_mark_shown_parts_changed
+from stories.signals import story_changed
 
 
 @receiver(post_save, sender=Entity, dispatch_uid="stories-entity-shown")
 def entity_saved(sender, instance, created, **kwargs):
+    desk_changed()  # a new or renamed entity changes every story's suggestions
     if not created:
         stories_mark_shown_parts_changed(
             story_ids=StoryEntity.objects.filter(entity=instance).values("story_id")
@@ -23,7 +27,20 @@ def entity_saved(sender, instance, created, **kwargs):
 
 @receiver(post_save, sender=Outlet, dispatch_uid="stories-outlet-shown")
 def outlet_saved(sender, instance, created, **kwargs):
+    desk_changed()  # outlet names are known words to the spelling check
     if not created:
         stories_mark_shown_parts_changed(
             story_ids=Citation.objects.filter(outlet=instance).values("story_id")
         )
+
+
+@receiver(post_save, sender=DictionaryWord, dispatch_uid="checks-dictionary-saved")
+@receiver(post_delete, sender=DictionaryWord, dispatch_uid="checks-dictionary-deleted")
+def dictionary_changed(sender, **kwargs):
+    desk_changed()
+
+
+@receiver(story_changed, dispatch_uid="checks-published-stories-changed")
+def published_story_changed(sender, **kwargs):
+    # Other stories' checklists compare their FAQ with published stories' questions.
+    desk_changed()

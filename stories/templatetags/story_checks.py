@@ -2,8 +2,7 @@ from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from stories.checks import ERROR, finding_labels, story_findings
-from stories.models import Story
+from stories.checks import ERROR, checklist_cached
 
 register = template.Library()
 
@@ -15,11 +14,7 @@ def story_checklist(context, story):
     Entity suggestions get a one-click "Link" button and unknown words an "Add to dictionary"
     link, for users allowed to make those changes.
     """
-    from stories.selectors import story_with_parts
-
-    story = story_with_parts(Story.objects.filter(pk=story.pk)).get()
-    findings = story_findings(story)
-    labels = finding_labels(story, findings)
+    findings, labels = checklist_cached(story)
     request = context.get("request")
     user = getattr(request, "user", None)
     can_link = bool(user and user.has_perm("stories.change_story"))

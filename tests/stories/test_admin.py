@@ -49,19 +49,39 @@ def test_change_page_shows_sections_in_template_order_with_help_text(client, sup
 def test_change_page_query_count_is_bounded_whatever_the_story_holds(
     client, superuser, django_assert_max_num_queries
 ):
-    small = factories.story(by=superuser, citations=1, faq=1, entities=1)
-    big = factories.story(by=superuser, citations=30, faq=15, entities=20)
-    client.force_login(superuser)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    small = factories.story(by=superuser, citations=1, faq=1, entities=1)
+    big = factories.story(by=superuser, citations=30, faq=15, entities=20)
+    client.force_login(superuser)
     with CaptureQueriesContext(connection) as small_queries:
         assert client.get(change_url(small)).status_code == 200
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(30), CaptureQueriesContext(connection) as big_queries:
         assert client.get(change_url(big)).status_code == 200
-    with CaptureQueriesContext(connection) as big_queries:
-        client.get(change_url(big))
     assert len(big_queries) == len(small_queries)
+
+
+def test_change_page_reuses_the_checklist_until_the_story_or_the_desk_changes(client, superuser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from stories.models import DictionaryWord
+
+    story = factories.story(by=superuser, citations=2)
+    section = story.sections.get(key="whats-happened")
+    section.body = "The navy held zorbulan drills."
+    section.save()
+    client.force_login(superuser)
+    first = client.get(change_url(story)).content.decode()
+    assert "“zorbulan”" in first  # the unknown-word warning
+    with CaptureQueriesContext(connection) as again:
+        client.get(change_url(story))
+    with CaptureQueriesContext(connection) as first_queries:
+        client.get(change_url(factories.story(by=superuser, citations=2)))
+    assert len(again) < len(first_queries)  # the checks did not run again
+    DictionaryWord.objects.create(word="zorbulan")
+    assert "“zorbulan”" not in client.get(change_url(story)).content.decode()
 
 
 def test_saving_in_the_admin_bumps_the_version(client, superuser):
