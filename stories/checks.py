@@ -13,6 +13,7 @@ the same few queries for a story with 2 citations or 30.
 """
 
 import datetime as dt
+import logging
 import re
 import weakref
 from collections.abc import Callable, Iterable
@@ -27,6 +28,8 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from stories.models import SectionKind, Story
+
+log = logging.getLogger(__name__)
 
 ERROR = "error"
 WARNING = "warning"
@@ -949,10 +952,14 @@ def desk_generation() -> int:
 
 
 def desk_changed() -> None:
+    """Make every cached checklist stale. A cache that is down must not fail the save that
+    called this: its checklists are not being served either."""
     try:
         cache.incr(DESK_GENERATION_KEY)
     except ValueError:
         cache.set(DESK_GENERATION_KEY, 2, None)
+    except Exception:  # noqa: BLE001 - Redis unreachable
+        log.warning("Could not mark cached checklists stale: the cache is unreachable.")
 
 
 def checklist_cached(story: Story) -> tuple[list[Finding], dict]:
@@ -963,11 +970,18 @@ def checklist_cached(story: Story) -> tuple[list[Finding], dict]:
     """
     from stories.selectors import story_with_parts
 
-    key = f"checks:panel:{story.pk}:{story.version}:{story.rendition}:{desk_generation()}"
-    cached = cache.get(key)
+    try:
+        key = f"checks:panel:{story.pk}:{story.version}:{story.rendition}:{desk_generation()}"
+        cached = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache is down: check without it
+        key, cached = None, None
     if cached is None:
         full = story_with_parts(Story.objects.filter(pk=story.pk)).get()
         findings = story_findings(full)
         cached = (findings, finding_labels(full, findings))
-        cache.set(key, cached, CHECKLIST_SECONDS)
+        if key:
+            try:
+                cache.set(key, cached, CHECKLIST_SECONDS)
+            except Exception:  # noqa: BLE001
+                log.warning("Could not cache the checklist of story %s.", story.pk)
     return cached

@@ -436,3 +436,21 @@ def test_entity_list_filters_cards_due_for_review(client, superuser):
         reverse("admin:stories_entity_changelist"), {"review": "stale"}
     ).content.decode()
     assert "Never reviewed" in page and fresh.name not in page
+
+
+def test_a_down_cache_fails_no_save_and_no_change_page(client, superuser, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
+        }
+    }
+    story = factories.story(by=superuser, citations=2, entities=1)
+    entity = story.entity_links.get().entity
+    entity.description = "Saved while Redis is down."
+    entity.save()
+    factories.EntityFactory(name="Brand new entity")
+    client.force_login(superuser)
+    page = client.get(change_url(story))
+    assert page.status_code == 200 and 'id="checklist"' in page.content.decode()
