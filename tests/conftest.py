@@ -92,3 +92,14 @@ def editor(db):
 @pytest.fixture
 def superuser(db):
     return factories.UserFactory(is_staff=True, is_superuser=True, username="chief")
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run queued tasks in-process, as on a laptop, whatever REDIS_URL says (CI sets it)."""
+    from newsdesk.celery import app
+
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before

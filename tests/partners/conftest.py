@@ -1,6 +1,5 @@
 import pytest
 
-from newsdesk.celery import app as celery_app
 from tests.api.conftest import api, demo, partner_key  # noqa: F401
 from tests.partners.receiver import Receiver
 
@@ -18,12 +17,3 @@ def private_network_ok(settings):
     settings.NEWSDESK_WEBHOOK_TIMEOUT = 3.0
     settings.NEWSDESK_FETCH_READ_TIMEOUT = 2.0
     return settings
-
-
-@pytest.fixture
-def eager_tasks():
-    """Run Celery tasks in-process, as on a laptop, even when the test run has REDIS_URL."""
-    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = True, True
-    yield celery_app
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous

@@ -20,17 +20,6 @@ def private_ok(settings):
 
 
 @pytest.fixture
-def eager_tasks():
-    """Run queued tasks in-process, whatever REDIS_URL says (CI sets it)."""
-    from newsdesk.celery import app
-
-    before = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield app
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
-@pytest.fixture
 def citation_at(db, article_server, private_ok):
     """A citation of a fresh story pointing at a page of the local server."""
     from tests import factories
