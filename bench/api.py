@@ -316,14 +316,16 @@ def main():
         "best divides, so a busy moment on this shared machine cannot flatter the ratios.",
         "",
         "Where a cached request's time goes (in-process, Django test client, PostgreSQL and "
-        "Redis on 127.0.0.1, 2026-11-22): floor 0.24 ms; 304 1.3 ms = the state query 0.33 "
-        "(a bare `SELECT 1` is 0.12), the remembered key check 0.22 (one Redis GET), the "
-        "throttle 0.14 (one Redis round trip), DRF's request/negotiation/response handling "
-        "about 0.35. The issue keeps the state query on every request (so a withdrawal is 410 "
-        "at once) and the key check and the 429 throttle: with those three round trips a "
-        "cached detail cannot reach 40% (nor a 304 70%) of a view that does nothing; cutting "
-        "further would mean caching the story's status (stale 410s) or dropping "
-        "per-partner throttling.",
+        "Redis on 127.0.0.1, 2026-11-22, best of 12 rounds): floor 0.28 ms; through DRF a 304 "
+        "took 1.25 ms and a warm detail 1.38; the story fast path (`NEWSDESK_API_FAST_PATH`, "
+        "no DRF request/negotiation/response objects; the key check and the partner's count "
+        "in one Redis script, 0.25 ms instead of 0.17 + 0.14) brings them to 1.00 and 1.17 "
+        "ms. Of that, the state query is 0.29 (a bare `SELECT 1` is 0.12), the script 0.25, "
+        "and the test client, middleware and URL routing most of the rest. The issue keeps "
+        "the state query on every request (so a withdrawal is 410 at once), the key check and "
+        "the 429 throttle: two round trips remain, so a cached detail stays short of 40% (and "
+        "a 304 of 70%) of a view that does nothing; cutting further would mean caching the "
+        "story's status (stale 410s) or dropping per-partner throttling.",
         "Wagtail 8.0 API v2 on the same kind of machine (from the issue): detail ~100 req/s and 20 "
         "queries, list of 20 ~11 req/s and 286 queries, floor ~5,000 req/s — i.e. detail ≈2% and "
         "list ≈0.2% of the floor.",

@@ -274,6 +274,8 @@ NEWSDESK_API_CDN_MAX_AGE = env.int("NEWSDESK_API_CDN_MAX_AGE", default=300)
 NEWSDESK_API_KEY_CACHE_SECONDS = env.int("NEWSDESK_API_KEY_CACHE_SECONDS", default=60)
 # Story representations (JSON, ninjs) cached per (id, version, rendition); false to build each.
 NEWSDESK_API_CACHE = env.bool("NEWSDESK_API_CACHE", default=True)
+# Story detail/ninjs: a 200 or 304 with a good key answered without DRF's machinery (same rules).
+NEWSDESK_API_FAST_PATH = env.bool("NEWSDESK_API_FAST_PATH", default=True)
 NEWSDESK_FEED_ITEMS = env.int("NEWSDESK_FEED_ITEMS", default=30)
 NEWSDESK_WEBHOOK_TIMEOUT = env.float("NEWSDESK_WEBHOOK_TIMEOUT", default=10.0)
 NEWSDESK_WEBHOOK_MAX_ATTEMPTS = env.int("NEWSDESK_WEBHOOK_MAX_ATTEMPTS", default=10)

@@ -1,14 +1,30 @@
 """Per-partner request limits."""
 
+import functools
 import math
 import time
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
 from rest_framework.throttling import BaseThrottle
 
+from partners.authentication import (
+    key_cache_key,
+    key_digest,
+    key_from_entry,
+    key_token_key,
+    partner_key_check,
+)
+from partners.models import PartnerKey
+
 WINDOW_SECONDS = 60
+
+# Set on the Django request by the story fast path (stories/api/views.py) once it has counted
+# the request: the seconds to wait when over the limit, else None. A request handed on to DRF
+# afterwards is then judged by that verdict instead of being counted a second time.
+COUNTED_ATTRIBUTE = "newsdesk_partner_throttle"
 
 
 def _count_in_redis(key: str) -> tuple[int, float]:
@@ -32,6 +48,80 @@ def _count_in_memory(key: str) -> tuple[int, float]:
     return count + 1, ends - now
 
 
+def partner_request_count(partner) -> int | None:
+    """Count one request of `partner`: None when within its rate, else the seconds to wait."""
+    key = _counter_key(partner.pk)
+    if isinstance(caches["default"], RedisCache):
+        count, left = _count_in_redis(key)
+    else:
+        count, left = _count_in_memory(key)
+    if count <= partner.rate_per_minute:
+        return None
+    return max(1, math.ceil(left))
+
+
+# KEYS: the key's remembered entry, its plain token ("digest partner-id"). ARGV: the digest of
+# the key sent, the partner counter's name without the partner id, the window. When the token
+# matches, the partner's request is counted as `_count_in_redis` counts it.
+CHECK_AND_COUNT = """
+local entry = redis.call('GET', KEYS[1])
+local token = redis.call('GET', KEYS[2])
+if not entry or not token then return {false, false, false} end
+local digest, partner = string.match(token, '^(%x+) (%d+)$')
+if digest ~= ARGV[1] then return {false, false, false} end
+local counter = ARGV[2] .. partner
+local count = redis.call('INCR', counter)
+local ttl = redis.call('TTL', counter)
+if ttl < 0 then
+  redis.call('EXPIRE', counter, ARGV[3])
+  ttl = tonumber(ARGV[3])
+end
+return {entry, count, ttl}
+"""
+
+
+def partner_key_check_counted(key: str) -> tuple[PartnerKey | None, int | None]:
+    """(the usable key or None, None or the seconds to wait): the key check of
+    `partner_key_check` and the count of `partner_request_count`, in one Redis round trip when
+    the key was checked recently; the two of them one after the other otherwise."""
+    prefix = key.partition(".")[0]
+    if isinstance(caches["default"], RedisCache) and settings.NEWSDESK_API_KEY_CACHE_SECONDS > 0:
+        redis = get_redis_connection("default")
+        names = [key_cache_key(prefix), key_token_key(prefix)]
+        entry, count, left = _check_and_count_script()(
+            keys=[cache.make_and_validate_key(name) for name in names],
+            args=[key_digest(key), _counter_base(), WINDOW_SECONDS],
+            client=redis,
+        )
+        api_key = key_from_entry(key, prefix, cache.client.decode(entry)) if count else None
+        if api_key is not None and not api_key.has_expired and api_key.partner.active:
+            if count <= api_key.partner.rate_per_minute:
+                return api_key, None
+            return api_key, max(1, math.ceil(left))
+    api_key = partner_key_check(key)
+    if api_key is None:
+        return None, None
+    return api_key, partner_request_count(api_key.partner)
+
+
+@functools.cache
+def _check_and_count_script():
+    """Sent by its SHA-1 (EVALSHA), loaded into Redis again should Redis have lost it."""
+    return get_redis_connection("default").register_script(CHECK_AND_COUNT)
+
+
+@functools.cache
+def _counter_base() -> str:
+    """The Redis name of a partner's counter, less the id (Django's key prefix and version)."""
+    base = cache.make_and_validate_key(_counter_key(""))
+    assert cache.make_and_validate_key(_counter_key(7)) == f"{base}7"  # noqa: S101
+    return base
+
+
+def _counter_key(partner_id) -> str:
+    return f"throttle:partner:{partner_id}"
+
+
 class PartnerRateThrottle(BaseThrottle):
     """Each partner's own requests per minute, across all its keys.
 
@@ -49,15 +139,9 @@ class PartnerRateThrottle(BaseThrottle):
         partner = getattr(request.auth, "partner", None)
         if partner is None:
             return True
-        key = f"throttle:partner:{partner.pk}"
-        if isinstance(caches["default"], RedisCache):
-            count, left = _count_in_redis(key)
-        else:
-            count, left = _count_in_memory(key)
-        if count <= partner.rate_per_minute:
-            return True
-        self.retry_after = max(1, math.ceil(left))
-        return False
+        counted = getattr(request._request, COUNTED_ATTRIBUTE, False)
+        self.retry_after = counted if counted is not False else partner_request_count(partner)
+        return self.retry_after is None
 
     def wait(self):
         return self.retry_after

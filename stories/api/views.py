@@ -20,9 +20,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from partners import selectors as partner_selectors
-from partners.authentication import PartnerKeyAuthentication
+from partners.authentication import CHECKED_ATTRIBUTE, PartnerKeyAuthentication
 from partners.permissions import IsPartner
-from partners.throttling import PartnerRateThrottle
+from partners.throttling import (
+    COUNTED_ATTRIBUTE,
+    PartnerRateThrottle,
+    partner_key_check_counted,
+)
 from stories.api import schema
 from stories.api import selectors as api_selectors
 from stories.api.filters import StoryFilter
@@ -49,6 +53,8 @@ from stories.api.serializers import (
     StoryPageSerializer,
     StorySerializer,
 )
+
+NOT_READ = object()
 
 STORY_PAGES = KeysetPaginator(("-published_at", "-id"), kind="stories")
 ENTITY_PAGES = KeysetPaginator(("name", "id"), kind="entities")
@@ -166,6 +172,51 @@ class StoryRepresentationView(PartnerAPIView):
 
     representation = "json"
 
+    # Accept headers the fast path answers; any other goes through DRF's content negotiation.
+    FAST_ACCEPTS = frozenset({"", "*/*", "application/json"})
+
+    def dispatch(self, request, *args, **kwargs):
+        """The cache hit and the 304 of a plain GET with a good key, answered without DRF's
+        request, negotiation and response machinery (a fifth of a 304's time in-process).
+
+        The same key check, throttle, state query and headers as the DRF path; every other
+        case (no or bad key, over the rate, 404, 410, query parameters, other Accept) goes on
+        to DRF, so errors keep their one shape. The throttle verdict goes along with it, so
+        such a request is still counted once.
+        """
+        if (
+            settings.NEWSDESK_API_FAST_PATH
+            and request.method == "GET"
+            and not request.GET
+            and request.META.get("HTTP_ACCEPT", "") in self.FAST_ACCEPTS
+        ):
+            response = self.fast_answer(request, kwargs["slug"])
+            if response is not None:
+                self.args, self.kwargs, self.request = args, kwargs, request
+                self.headers = self.default_response_headers
+                for name, value in self.headers.items():
+                    response[name] = value
+                return response
+        return super().dispatch(request, *args, **kwargs)
+
+    def fast_answer(self, request, slug):
+        """The 200 or 304 for a public story, or None to let DRF answer."""
+        key = PartnerKeyAuthentication.key_parser.get(request)
+        if not key:
+            return None
+        api_key, retry_after = partner_key_check_counted(key.strip())
+        setattr(request, CHECKED_ATTRIBUTE, api_key)
+        if api_key is None:
+            return None
+        setattr(request, COUNTED_ATTRIBUTE, retry_after)
+        if retry_after is not None:
+            return None
+        state = api_selectors.story_state(slug=slug)
+        if state is None or not state.is_public or state.is_tombstone:
+            request.newsdesk_story_state = state  # DRF answers 404 or 410 from it
+            return None
+        return self.story_answer(request, state)
+
     def etag(self, story_id: int, version: int, rendition: int) -> str:
         return f'"{story_id}-{version}-r{rendition}-{self.representation}{REPRESENTATION_REVISION}"'
 
@@ -178,11 +229,21 @@ class StoryRepresentationView(PartnerAPIView):
         )
 
     def get(self, request, slug):
-        state = api_selectors.story_state(slug=slug)
+        state = getattr(request._request, "newsdesk_story_state", NOT_READ)
+        if state is NOT_READ:
+            state = api_selectors.story_state(slug=slug)
         if state is None or not (state.is_public or state.is_tombstone):
             raise NotFound(f"There is no published story with the slug {slug!r}.")
         if state.is_tombstone:
             return self.withdrawn(state)
+        response = self.story_answer(request, state)
+        if response is None:  # unpublished between the two queries
+            raise NotFound(f"There is no published story with the slug {slug!r}.")
+        return response
+
+    def story_answer(self, request, state):
+        """304 or 200 with the representation for the public story `state`; None when it
+        stopped being public since `state` was read."""
         keys = [story_surrogate_key(state.slug)]
         not_modified = get_conditional_response(
             request,
@@ -194,8 +255,8 @@ class StoryRepresentationView(PartnerAPIView):
         if not_modified is not None:
             return self.conditional_headers(not_modified, state, keys)
         body, story = story_representation(state=state, kind=self.representation)
-        if body is None:  # unpublished between the two queries
-            raise NotFound(f"There is no published story with the slug {slug!r}.")
+        if body is None:
+            return None
         response = HttpResponse(body, content_type="application/json")
         return self.conditional_headers(response, story or state, keys)
 
