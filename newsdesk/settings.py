@@ -113,6 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CELERY_RESULT_BACKEND = None
     CELERY_TASK_ALWAYS_EAGER = False
     CACHES = {
@@ -120,7 +121,13 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsdesk",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+            # A cache that is down must not take pages, the API or saves down with it: reads
+            # miss and writes are dropped (logged), and everything is built from the database.
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
 else:

@@ -17,6 +17,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_api_key.permissions import KeyParser
@@ -88,9 +89,12 @@ def _remember(key: str, api_key: PartnerKey) -> None:
             seconds = min(seconds, int((api_key.expiry_date - timezone.now()).total_seconds()))
         if seconds > 0:
             token = f"{entry['digest']} {partner.id}"
-            get_redis_connection("default").set(
-                cache.make_and_validate_key(key_token_key(api_key.prefix)), token, ex=seconds
-            )
+            try:
+                get_redis_connection("default").set(
+                    cache.make_and_validate_key(key_token_key(api_key.prefix)), token, ex=seconds
+                )
+            except RedisError:  # Redis down: the next request checks the database again
+                pass
 
 
 def _recall(key: str, prefix: str) -> PartnerKey | None:

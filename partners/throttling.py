@@ -1,6 +1,7 @@
 """Per-partner request limits."""
 
 import functools
+import logging
 import math
 import time
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
 from rest_framework.throttling import BaseThrottle
 
 from partners.authentication import (
@@ -25,6 +27,8 @@ WINDOW_SECONDS = 60
 # the request: the seconds to wait when over the limit, else None. A request handed on to DRF
 # afterwards is then judged by that verdict instead of being counted a second time.
 COUNTED_ATTRIBUTE = "newsdesk_partner_throttle"
+
+log = logging.getLogger(__name__)
 
 
 def _count_in_redis(key: str) -> tuple[int, float]:
@@ -52,7 +56,12 @@ def partner_request_count(partner) -> int | None:
     """Count one request of `partner`: None when within its rate, else the seconds to wait."""
     key = _counter_key(partner.pk)
     if isinstance(caches["default"], RedisCache):
-        count, left = _count_in_redis(key)
+        try:
+            count, left = _count_in_redis(key)
+        except RedisError:
+            # Redis down: serve partners unthrottled rather than not at all.
+            log.warning("Partner throttle skipped: Redis is unreachable.")
+            return None
     else:
         count, left = _count_in_memory(key)
     if count <= partner.rate_per_minute:
@@ -86,13 +95,16 @@ def partner_key_check_counted(key: str) -> tuple[PartnerKey | None, int | None]:
     the key was checked recently; the two of them one after the other otherwise."""
     prefix = key.partition(".")[0]
     if isinstance(caches["default"], RedisCache) and settings.NEWSDESK_API_KEY_CACHE_SECONDS > 0:
-        redis = get_redis_connection("default")
-        names = [key_cache_key(prefix), key_token_key(prefix)]
-        entry, count, left = _check_and_count_script()(
-            keys=[cache.make_and_validate_key(name) for name in names],
-            args=[key_digest(key), _counter_base(), WINDOW_SECONDS],
-            client=redis,
-        )
+        try:
+            redis = get_redis_connection("default")
+            names = [key_cache_key(prefix), key_token_key(prefix)]
+            entry, count, left = _check_and_count_script()(
+                keys=[cache.make_and_validate_key(name) for name in names],
+                args=[key_digest(key), _counter_base(), WINDOW_SECONDS],
+                client=redis,
+            )
+        except RedisError:  # Redis down: check the key in the database, as on a miss
+            entry, count, left = None, None, None
         api_key = key_from_entry(key, prefix, cache.client.decode(entry)) if count else None
         if api_key is not None and not api_key.has_expired and api_key.partner.active:
             if count <= api_key.partner.rate_per_minute:
