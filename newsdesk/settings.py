@@ -47,14 +47,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsdesk.db_routers.PartnerReadsOnReplicaMiddleware",
+    # A partner's cached story or 304, answered before the layers below that the API never
+    # uses (sessions, users, messages, CSRF); anything else goes on (stories/api/fast_path.py).
+    "stories.api.fast_path.StoryFastPathMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -281,6 +284,10 @@ NEWSDESK_API_CDN_MAX_AGE = env.int("NEWSDESK_API_CDN_MAX_AGE", default=300)
 NEWSDESK_API_KEY_CACHE_SECONDS = env.int("NEWSDESK_API_KEY_CACHE_SECONDS", default=60)
 # Story representations (JSON, ninjs) cached per (id, version, rendition); false to build each.
 NEWSDESK_API_CACHE = env.bool("NEWSDESK_API_CACHE", default=True)
+# With Redis and the cache on, a story's state (status, version) is remembered for the detail
+# fast path and dropped by any committed story change; this bounds its life should Redis miss
+# that (stories/api/states.py). 0: read the state from the database on every request.
+NEWSDESK_API_STATE_SECONDS = env.int("NEWSDESK_API_STATE_SECONDS", default=60)
 # Story detail/ninjs: a 200 or 304 with a good key answered without DRF's machinery (same rules).
 NEWSDESK_API_FAST_PATH = env.bool("NEWSDESK_API_FAST_PATH", default=True)
 NEWSDESK_FEED_ITEMS = env.int("NEWSDESK_FEED_ITEMS", default=30)

@@ -11,11 +11,11 @@ admin.site.site_title = "Newsdesk"
 admin.site.index_title = "Newsroom"
 
 urlpatterns = [
+    path("api/v1/", include("stories.api.urls")),  # first: the hottest paths resolve soonest
     path("admin/desk/", include("stories.desk_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("sources/", include("sources.urls")),
-    path("api/v1/", include("stories.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("feeds/", include("stories.feeds")),

@@ -107,6 +107,11 @@ def key_from_entry(key: str, prefix: str, entry: dict | None) -> PartnerKey | No
     """The key (with its partner) a remembered entry describes, if it is the entry of `key`."""
     if not entry or not hmac.compare_digest(entry["digest"], key_digest(key)):
         return None
+    return key_from_entry_trusted(prefix, entry)
+
+
+def key_from_entry_trusted(prefix: str, entry: dict) -> PartnerKey:
+    """The key an entry describes, its digest already compared by the caller."""
     partner_id, name, rate, active = entry["partner"]
     partner = Partner(id=partner_id, name=name, rate_per_minute=rate, active=active)
     return PartnerKey(

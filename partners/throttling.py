@@ -1,9 +1,11 @@
 """Per-partner request limits."""
 
 import functools
+import hmac
 import logging
 import math
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -15,7 +17,7 @@ from rest_framework.throttling import BaseThrottle
 from partners.authentication import (
     key_cache_key,
     key_digest,
-    key_from_entry,
+    key_from_entry_trusted,
     key_token_key,
     partner_key_check,
 )
@@ -71,7 +73,8 @@ def partner_request_count(partner) -> int | None:
 
 # KEYS: the key's remembered entry, its plain token ("digest partner-id"). ARGV: the digest of
 # the key sent, the partner counter's name without the partner id, the window. When the token
-# matches, the partner's request is counted as `_count_in_redis` counts it.
+# matches, the partner's request is counted as `_count_in_redis` counts it, and a rider (see
+# `Rider`) may read more in the same round trip.
 CHECK_AND_COUNT = """
 local entry = redis.call('GET', KEYS[1])
 local token = redis.call('GET', KEYS[2])
@@ -85,41 +88,84 @@ if ttl < 0 then
   redis.call('EXPIRE', counter, ARGV[3])
   ttl = tonumber(ARGV[3])
 end
-return {entry, count, ttl}
 """
 
 
-def partner_key_check_counted(key: str) -> tuple[PartnerKey | None, int | None]:
-    """(the usable key or None, None or the seconds to wait): the key check of
-    `partner_key_check` and the count of `partner_request_count`, in one Redis round trip when
-    the key was checked recently; the two of them one after the other otherwise."""
+@dataclass(frozen=True)
+class Rider:
+    """More for the key check's Redis script to read once the key has passed, so a hot
+    endpoint spends one round trip on all it needs (stories/api/states.py).
+
+    `lua` runs after the count with `entry`, `count` and `ttl` set, reads its own KEYS from
+    KEYS[3] and ARGV from ARGV[4] on, and returns `{entry, count, ttl, ...}`.
+    """
+
+    lua: str
+    keys: tuple[str, ...] = ()
+    args: tuple = ()
+
+
+PLAIN = Rider(lua="return {entry, count, ttl}")
+
+
+def partner_key_check_counted(
+    key: str, *, rider: Rider = PLAIN
+) -> tuple[PartnerKey | None, int | None, list | None]:
+    """(the usable key or None, None or the seconds to wait, what the rider read or None):
+    the key check of `partner_key_check` and the count of `partner_request_count`, in one
+    Redis round trip when the key was checked recently; the two of them one after the other
+    otherwise (and then nothing was read for the rider)."""
     prefix = key.partition(".")[0]
     if isinstance(caches["default"], RedisCache) and settings.NEWSDESK_API_KEY_CACHE_SECONDS > 0:
         try:
-            redis = get_redis_connection("default")
-            names = [key_cache_key(prefix), key_token_key(prefix)]
-            entry, count, left = _check_and_count_script()(
-                keys=[cache.make_and_validate_key(name) for name in names],
-                args=[key_digest(key), _counter_base(), WINDOW_SECONDS],
-                client=redis,
+            entry, count, left, *read = _script(rider.lua)(
+                keys=[*_key_names(prefix), *rider.keys],
+                args=[key_digest(key), _counter_base(), WINDOW_SECONDS, *rider.args],
+                client=get_redis_connection("default"),
             )
         except RedisError:  # Redis down: check the key in the database, as on a miss
-            entry, count, left = None, None, None
-        api_key = key_from_entry(key, prefix, cache.client.decode(entry)) if count else None
+            entry, count, left, read = None, None, None, None
+        api_key = _key_from_raw_entry(key, prefix, entry) if count else None
         if api_key is not None and not api_key.has_expired and api_key.partner.active:
             if count <= api_key.partner.rate_per_minute:
-                return api_key, None
-            return api_key, max(1, math.ceil(left))
+                return api_key, None, read
+            return api_key, max(1, math.ceil(left)), read
     api_key = partner_key_check(key)
     if api_key is None:
-        return None, None
-    return api_key, partner_request_count(api_key.partner)
+        return None, None, None
+    return api_key, partner_request_count(api_key.partner), None
+
+
+def _key_from_raw_entry(key: str, prefix: str, raw: bytes) -> PartnerKey | None:
+    """`key_from_entry` for the entry as Redis sent it: decoded and built once per entry
+    (model instances cost more than the rest of a 304), the digest still compared each time."""
+    digest, api_key = _decoded_entry(raw, prefix)
+    if api_key is None or not hmac.compare_digest(digest, key_digest(key)):
+        return None
+    return api_key
+
+
+@functools.lru_cache(maxsize=1024)
+def _decoded_entry(raw: bytes, prefix: str) -> tuple[str, PartnerKey | None]:
+    entry = cache.client.decode(raw)
+    if not entry:
+        return "", None
+    return entry["digest"], key_from_entry_trusted(prefix, entry)
 
 
 @functools.cache
-def _check_and_count_script():
+def _script(lua: str):
     """Sent by its SHA-1 (EVALSHA), loaded into Redis again should Redis have lost it."""
-    return get_redis_connection("default").register_script(CHECK_AND_COUNT)
+    return get_redis_connection("default").register_script(CHECK_AND_COUNT + lua)
+
+
+@functools.lru_cache(maxsize=1024)
+def _key_names(prefix: str) -> tuple[str, str]:
+    """The Redis names of a key's remembered entry and of its plain token."""
+    return (
+        cache.make_and_validate_key(key_cache_key(prefix)),
+        cache.make_and_validate_key(key_token_key(prefix)),
+    )
 
 
 @functools.cache

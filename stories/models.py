@@ -13,6 +13,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from stories.permissions import allows
 from stories.rendering import render_markdown
+from stories.signals import story_rows_updated
 
 
 class StoryTemplate(models.Model):
@@ -95,6 +96,16 @@ class StoryStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class StoryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        """Announces a bulk change too (`story_rows_updated`): it sends no `post_save`, yet
+        caches that hold story states must hear of it (stories/receivers.py)."""
+        updated = super().update(**kwargs)
+        if updated:
+            story_rows_updated.send(sender=self.model, using=self.db)
+        return updated
+
+
 class Story(FSMModelMixin, models.Model):
     """A story as written by its bylines and checked by the desk.
 
@@ -158,6 +169,8 @@ class Story(FSMModelMixin, models.Model):
         help_text="Goes up when something the story shows but does not own changes (an entity "
         "card, an outlet, a citation's link state), so caches and ETags follow it.",
     )
+
+    objects = StoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

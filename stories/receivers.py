@@ -1,19 +1,21 @@
-"""Keep caches honest: story representations when an entity card or an outlet changes, and the
-editorial checklist when the desk's shared names (dictionary, entities, outlets) change.
+"""Keep caches honest: story representations when an entity card or an outlet changes, the
+editorial checklist when the desk's shared names (dictionary, entities, outlets) change, and
+the partner API's remembered story states when any story row changes.
 
 Entities and outlets are shared by many stories and edited from several places (admin, import,
 desk pages); a receiver is the one spot every save passes, so no path can leave a partner or a
 reader with a stale card.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from sources.models import Citation, Outlet
+from stories.api.states import stories_changed, stories_changed_on_commit
 from stories.checks import desk_changed
-from stories.models import DictionaryWord, Entity, StoryEntity
+from stories.models import DictionaryWord, Entity, Story, StoryEntity
 from stories.services import stories_mark_shown_parts_changed
-from stories.signals import story_changed
+from stories.signals import story_changed, story_rows_updated
 
 
 @receiver(post_save, sender=Entity, dispatch_uid="stories-entity-shown")
@@ -44,3 +46,17 @@ def dictionary_changed(sender, **kwargs):
 def published_story_changed(sender, **kwargs):
     # Other stories' checklists compare their FAQ with published stories' questions.
     desk_changed()
+
+
+@receiver(post_save, sender=Story, dispatch_uid="api-story-saved")
+@receiver(post_delete, sender=Story, dispatch_uid="api-story-deleted")
+@receiver(story_rows_updated, sender=Story, dispatch_uid="api-story-rows-updated")
+def story_row_changed(sender, using, **kwargs):
+    # Whatever changed (status, version, slug, the row itself), remembered states are stale
+    # once it commits (stories/api/states.py).
+    stories_changed_on_commit(using)
+
+
+@receiver(post_migrate, dispatch_uid="api-stories-migrated")
+def stories_migrated(sender, **kwargs):
+    stories_changed()  # a data migration may have changed stories behind every signal

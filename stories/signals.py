@@ -7,3 +7,7 @@ import django.dispatch
 story_changed = django.dispatch.Signal()
 
 STORY_EVENTS = ("published", "updated", "corrected", "withdrawn")
+
+# Sent by `Story.objects.filter(...).update(...)` with: using (the database alias). Saves and
+# deletes have Django's own post_save/post_delete.
+story_rows_updated = django.dispatch.Signal()

@@ -123,13 +123,14 @@ class StoryState:
 STATE_FIELDS = tuple(field.name for field in fields(StoryState))
 
 
-def story_state(*, slug: str) -> StoryState | None:
+def story_state(*, slug: str, using: str | None = None) -> StoryState | None:
     """Status, version and timestamps of the story at `slug`, or None when there is none.
 
-    Runs on every detail request, cached or not: the SQL is compiled once per process (the
-    ORM's compiling would cost about as much as PostgreSQL answering).
+    Runs on every detail request the state is not remembered for (stories/api/states.py): the
+    SQL is compiled once per process (the ORM's compiling would cost about as much as
+    PostgreSQL answering). From the replica for partner reads unless `using` says otherwise.
     """
-    database = connections[router.db_for_read(Story)]  # the replica for partner reads
+    database = connections[using or router.db_for_read(Story)]
     with database.cursor() as cursor:
         cursor.execute(_state_sql(database.vendor), [slug])
         row = cursor.fetchone()

@@ -3,7 +3,21 @@ from django.core.management import call_command
 from django.test import Client
 
 from partners import services
+from stories.api import states
 from stories.models import Story
+
+
+def state_queries() -> int:
+    """SQL queries a detail request spends on its story's state: none once Redis remembers
+    it (stories/api/states.py), one on the local-memory cache."""
+    return 0 if states.enabled() else 1
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): change()` runs what the change's commit runs (the test's own
+    transaction never commits), such as marking remembered story states stale."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

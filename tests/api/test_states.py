@@ -1,0 +1,162 @@
+"""Story states remembered in Redis (stories/api/states.py): a warm detail or a 304 costs no
+SQL and one Redis round trip, and no remembered state outlives a committed change."""
+
+import pytest
+import redis
+from django.conf import settings
+
+from stories import services, workflow
+from stories.api import states
+from stories.models import Story
+from tests import factories
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db]
+
+
+@pytest.fixture
+def story(journalist):
+    return factories.story(by=journalist, published=True, citations=2, faq=1, entities=1)
+
+
+@pytest.fixture
+def store():
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def remembered(client, url):
+    """Two requests: the first has the key checked in the database, the second remembers
+    the story's state (and, before it, the body)."""
+    client.get(url)
+    return client.get(url)
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """The names of the Redis commands the web process sends, in order."""
+    sent = []
+    original = redis.Redis.execute_command
+
+    def spy(self, *args, **options):
+        sent.append(args[0])
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", spy)
+    return sent
+
+
+def test_a_warm_detail_and_a_304_cost_one_round_trip_and_no_sql(
+    api, story, redis_commands, django_assert_num_queries
+):
+    url = f"/api/v1/stories/{story.slug}/"
+    etag = remembered(api, url)["ETag"]
+    redis_commands.clear()
+    with django_assert_num_queries(0):
+        warm = api.get(url)
+        revalidated = api.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert warm.status_code == 200 and warm["ETag"] == etag
+    assert warm.json()["slug"] == story.slug
+    assert revalidated.status_code == 304
+    assert redis_commands == ["EVALSHA", "EVALSHA"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_state_read_just_before_a_change_commits_is_never_served(api, story, editor, monkeypatch):
+    """The race every cache has: a request reads the old state, the change commits, then the
+    request remembers what it read. Filed under the epoch it read first, it is never used."""
+    url = f"/api/v1/stories/{story.slug}/"
+    assert remembered(api, url).status_code == 200  # the body is cached, the state too
+    store = redis.Redis.from_url(settings.REDIS_URL)
+    store.delete(states._state_key(story.slug))  # ...until its entry expired
+    read = states.story_state
+
+    def read_then_change_commits(**kwargs):
+        state = read(**kwargs)
+        monkeypatch.setattr(states, "story_state", read)
+        workflow.story_withdraw(story=story, by=editor, reason="The quote was invented.")
+        return state  # the state from before the withdrawal, about to be remembered
+
+    monkeypatch.setattr(states, "story_state", read_then_change_commits)
+    first = api.get(url)
+    assert first.status_code == 200  # it answered from what it read, as any reader would
+    assert api.get(url).status_code == 410  # but never again once the change had committed
+    assert api.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 410
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda s: services.story_record_change(story=s), id="save"),
+        pytest.param(
+            lambda s: services.stories_mark_shown_parts_changed(story_ids=[s.pk]), id="update"
+        ),
+        pytest.param(lambda s: Story.objects.filter(pk=s.pk).delete(), id="delete"),
+    ],
+)
+def test_every_committed_change_to_a_story_row_forgets_remembered_states(api, story, change, store):
+    url = f"/api/v1/stories/{story.slug}/"
+    before = remembered(api, url)
+    assert api.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
+    epoch = store.get(states._epoch_key())
+    change(story)
+    assert store.get(states._epoch_key()) != epoch
+    after = api.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    if Story.objects.filter(pk=story.pk).exists():
+        assert after.status_code == 200
+        assert after["ETag"] != before["ETag"]
+    else:
+        assert after.status_code == 404
+
+
+def test_entries_expire_on_their_own_should_a_change_go_unheard(api, story, store, settings):
+    """Redis unreachable when a change commits cannot move the epoch; the entry's life is
+    then the bound on how long partners may see the old state."""
+    settings.NEWSDESK_API_STATE_SECONDS = 30
+    remembered(api, f"/api/v1/stories/{story.slug}/")
+    ttl = store.ttl(states._state_key(story.slug))
+    assert 0 < ttl <= 30
+
+
+def test_a_new_redis_starts_an_epoch_no_old_entry_carries(api, story, store):
+    remembered(api, f"/api/v1/stories/{story.slug}/")
+    entry = store.get(states._state_key(story.slug))
+    store.delete(states._epoch_key())  # Redis restarted or evicted it
+    response = api.get(f"/api/v1/stories/{story.slug}/")
+    assert response.status_code == 200
+    new_epoch = store.get(states._epoch_key())
+    assert new_epoch and not entry.startswith(new_epoch + b" ")
+    assert store.get(states._state_key(story.slug)).startswith(new_epoch + b" ")
+
+
+def test_turned_off_every_request_reads_the_state(api, story, settings, django_assert_num_queries):
+    settings.NEWSDESK_API_STATE_SECONDS = 0
+    url = f"/api/v1/stories/{story.slug}/"
+    etag = api.get(url)["ETag"]
+    with django_assert_num_queries(1):
+        assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_a_change_whose_commit_cannot_reach_redis_is_saved_and_logged(
+    story, monkeypatch, caplog, committed
+):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def unreachable(**kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(states, "_bump_script", lambda: unreachable)
+    version = story.version
+    with committed():
+        services.story_record_change(story=story)
+    assert Story.objects.get(pk=story.pk).version == version + 1
+    assert "Partners may see the previous state for up to 60 s" in caplog.text
+
+
+def test_a_migration_forgets_remembered_states(api, story, store):
+    """A data migration changes rows behind every signal; its post_migrate moves the epoch."""
+    from django.core.management.sql import emit_post_migrate_signal
+
+    remembered(api, f"/api/v1/stories/{story.slug}/")
+    epoch = store.get(states._epoch_key())
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert store.get(states._epoch_key()) not in (None, epoch)
