@@ -84,14 +84,13 @@ def enabled() -> bool:
 def state_rider(slug: str, *, body_kind: str | None) -> Rider:
     """What the key check's script should also read for the story at `slug`: its state and,
     with `body_kind`, the cached representation of that kind."""
-    if not enabled():
-        return PLAIN
+    return _rider(slug, body_kind) if enabled() else PLAIN
+
+
+@functools.lru_cache(maxsize=4096)
+def _rider(slug: str, body_kind: str | None) -> Rider:
     head, tail = _body_key_parts(body_kind) if body_kind else ("", "")
-    return Rider(
-        lua=STATE_LUA,
-        keys=(_epoch_key(), _state_key(slug)),
-        args=(head, tail),
-    )
+    return Rider(lua=STATE_LUA, keys=(_epoch_key(), _state_key(slug)), args=(head, tail))
 
 
 def state_from_read(slug: str, read: list | None) -> tuple[StoryState | None, bytes | None]:
@@ -168,7 +167,6 @@ def _body_key_parts(kind: str) -> tuple[str, str]:
     return head, tail
 
 
-@functools.lru_cache(maxsize=4096)
 def _state_key(slug: str) -> str:
     return cache.make_and_validate_key(f"api:state:{slug}")
 

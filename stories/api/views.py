@@ -300,8 +300,13 @@ class StoryRepresentationView(PartnerAPIView):
 
     def conditional_headers(self, response, story, keys):
         response["ETag"] = self.etag(story.id, story.version, story.rendition)
-        response["Last-Modified"] = http_date(story.updated_at.timestamp())
+        response["Last-Modified"] = _http_date(int(story.updated_at.timestamp()))
         return cacheable(response, keys=keys)
+
+
+@functools.lru_cache(maxsize=4096)
+def _http_date(timestamp: int) -> str:
+    return http_date(timestamp)
 
 
 @extend_schema_view(
