@@ -25,7 +25,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from reversion.models import Version
 
 from sources.admin import CitationInline
-from stories import checks, permissions, revisions, services, workflow
+from stories import checks, permissions, revisions, selectors, services, workflow
 from stories.desk_views import EntityReviewFilter
 from stories.models import (
     Byline,
@@ -492,7 +492,8 @@ class StoryAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Headline and summary as usual, plus any section's body through a subquery of story
-        ids (one pass over the sections): a join would need DISTINCT over every story.
+        ids (one pass over the sections, from the full-text index on PostgreSQL:
+        `selectors.story_ids_with_text`): a join would need DISTINCT over every story.
 
         The matching ids are read once: the list's count, date drill-down and page would each
         scan every section's text again otherwise."""
@@ -501,9 +502,10 @@ class StoryAdmin(admin.ModelAdmin):
             return queryset, may_have_duplicates
         matching = queryset
         for word in smart_split(search_term):
-            if word[0] in "\"'" and word[-1] == word[0] and len(word) > 1:
+            phrase = word[0] in "\"'" and word[-1] == word[0] and len(word) > 1
+            if phrase:
                 word = unescape_string_literal(word)  # "a quoted phrase" is one term
-            in_sections = StorySection.objects.filter(body__icontains=word).values("story_id")
+            in_sections = selectors.story_ids_with_text(word, phrase=phrase)
             matching = matching.filter(
                 Q(headline__icontains=word) | Q(summary__icontains=word) | Q(pk__in=in_sections)
             )

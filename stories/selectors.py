@@ -1,13 +1,23 @@
 """Reads of stories, each with the joins it needs so a page's query count stays flat."""
 
 import functools
+import re
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections, router
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from sources.models import Citation
-from stories.models import Byline, Entity, Story, StoryEntity, StoryStatus, StoryTemplate
+from stories.models import (
+    Byline,
+    Entity,
+    Story,
+    StoryEntity,
+    StorySection,
+    StoryStatus,
+    StoryTemplate,
+)
 
 BYLINES = Prefetch("byline_links", queryset=Byline.objects.select_related("user"))
 
@@ -142,3 +152,36 @@ def story_loose_citations(story: Story) -> list[Citation]:
     if any(s.kind == "citations" for s in story.sections.all()):
         return []
     return [c for c in story.citations.all() if c.section_id is None]
+
+
+def story_ids_with_text(text: str, *, phrase: bool = False) -> QuerySet:
+    """The ids of stories with `text` in a section (a subquery, for the admin's search).
+
+    On PostgreSQL a word search answered from the full-text index of migration 0007: every
+    word of `text`, or a word it begins, in one section (a phrase: those words in that order).
+    A word found in most of a large archive's sections takes tens of milliseconds this way,
+    where `icontains` reads all their text. Elsewhere (SQLite) a plain substring match.
+    """
+    sections = StorySection.objects.order_by()
+    if connections[router.db_for_read(StorySection)].vendor != "postgresql":
+        return sections.filter(body__icontains=text).values("story_id")
+    if phrase:
+        query = SearchQuery(text, search_type="phrase", config=SEARCH_CONFIG)
+    else:
+        words = re.findall(r"\w+", text.lower())
+        if not words:
+            return sections.none().values("story_id")
+        # Built from word characters only, so no user input reaches tsquery's syntax.
+        query = SearchQuery(
+            " & ".join(f"{w}:*" for w in words), search_type="raw", config=SEARCH_CONFIG
+        )
+    return (
+        sections.annotate(document=SearchVector("body", config=SEARCH_CONFIG))
+        .filter(document=query)
+        .values("story_id")
+    )
+
+
+# No stemming and no stop words: stories are in several languages, and editors search for
+# names and exact words. Migration 0007 indexes the same expression.
+SEARCH_CONFIG = "simple"

@@ -132,3 +132,39 @@ def test_search_finds_a_word_in_a_section_body_once(client, superuser):
     assert f"/admin/stories/story/{story.pk}/change/" in quoted
     none = client.get("/admin/stories/story/", {"q": '"dawn closed"'}).content.decode()
     assert f"/admin/stories/story/{story.pk}/change/" not in none
+
+
+def test_search_matches_the_beginning_of_words_and_takes_any_punctuation(client, superuser):
+    story = factories.story(by=superuser, published=True)
+    section = story.sections.filter(kind="text").first()
+    section.body = "The **floodgate** closed at dawn, said Kim's office."
+    section.save()
+    client.force_login(superuser)
+    changelist = "/admin/stories/story/"
+    for term in ["flood", "FLOODGATE", "kim's", "Kim office"]:
+        page = client.get(changelist, {"q": term}).content.decode()
+        assert f"/admin/stories/story/{story.pk}/change/" in page, term
+    for term in ["floodgates", "harbour & (barrier", "!!!", ":*"]:
+        response = client.get(changelist, {"q": term})
+        assert response.status_code == 200, term
+        assert f"/admin/stories/story/{story.pk}/change/" not in response.content.decode(), term
+
+
+@pytest.mark.postgres
+def test_search_in_section_text_can_use_the_full_text_index():
+    """The query is the very expression migration 0007 indexes (else PostgreSQL would read
+    every section's text for a common word)."""
+    from django.db import connection
+
+    from stories.selectors import story_ids_with_text
+
+    for ids in (
+        story_ids_with_text("harbour barrier"),
+        story_ids_with_text("at dawn", phrase=True),
+    ):
+        sql, params = ids.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "stories_section_body_fts" in plan, plan
