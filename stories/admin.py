@@ -208,8 +208,11 @@ class QuickPartForms:
 
         def add_fields(self, form, index):
             formset.add_fields(self, form, index)
-            if "DELETE" in form.fields:  # added per form by the formset, not on the form class
-                _quicken(form.fields["DELETE"].widget)
+            # The formset adds DELETE, the primary key and the story's key (hidden inputs) to
+            # each form, not to the form class.
+            for name in ("DELETE", formset.model._meta.pk.name, formset.fk.name):
+                if name in form.fields:
+                    _quicken(form.fields[name].widget)
 
         return type(formset.__name__, (formset,), {"add_fields": add_fields})
 
