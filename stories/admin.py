@@ -17,11 +17,13 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from sources.admin import CitationInline
@@ -184,15 +186,75 @@ class QuickWidget:
         return "".join(parts)
 
 
+_WRAPPER_TEMPLATE = "admin/widgets/related_widget_wrapper.html"
+# The links `related_widget_wrapper.html` writes after a related field's widget, in its order.
+_RELATED_LINKS = (
+    ("can_change_related", "change", "change_related_template_url", "url_params", "changelink"),
+    ("can_add_related", "add", "add_related_url", "url_params", "addlink"),
+    ("can_delete_related", "delete", "delete_related_template_url", "url_params", "deletelink"),
+    (
+        "can_view_related",
+        "view",
+        "change_related_template_url",
+        "view_related_url_params",
+        "viewlink",
+    ),
+)
+_RELATED_TITLES = {
+    "change": gettext_lazy("Change selected %(model)s"),
+    "add": gettext_lazy("Add another %(model)s"),
+    "delete": gettext_lazy("Delete selected %(model)s"),
+    "view": gettext_lazy("View selected %(model)s"),
+}
+
+
+class QuickRelatedWidgetWrapper:
+    """The admin's add/change/view links around a related field (a long story has about 90 of
+    them), written in Python as `related_widget_wrapper.html` writes them."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        ref = (
+            ""
+            if context["model_has_limit_choices_to"]
+            else (f'data-model-ref="{conditional_escape(context["model_name"])}"')
+        )
+        links = []
+        for flag, kind, url_key, params_key, icon in () if context["is_hidden"] else _RELATED_LINKS:
+            if not context[flag]:
+                continue
+            url = (
+                f"{conditional_escape(context[url_key])}?{conditional_escape(context[params_key])}"
+            )
+            if kind == "add":
+                target = f' data-popup="yes" href="{url}"'
+            else:
+                popup = "" if kind == "view" else ' data-popup="yes"'
+                target = f' data-href-template="{url}"{popup}'
+            title = conditional_escape(_RELATED_TITLES[kind] % {"model": context["model"]})
+            links.append(
+                f'<a class="related-widget-wrapper-link {kind}-related" id="{kind}_id_'
+                f'{conditional_escape(context["name"])}"{target} title="{title}">'
+                f'<img src="{conditional_escape(static(f"admin/img/icon-{icon}.svg"))}" alt="" '
+                f'width="24" height="24"></a>'
+            )
+        return mark_safe(  # noqa: S308 - every part escaped
+            f'<div class="related-widget-wrapper" {ref}>\n{context["rendered_widget"]}\n'
+            f"{''.join(links)}\n</div>\n"
+        )
+
+
 @functools.cache
 def _quick_class(cls):
-    return type(f"Quick{cls.__name__}", (QuickWidget, cls), {})
+    base = QuickRelatedWidgetWrapper if cls.template_name == _WRAPPER_TEMPLATE else QuickWidget
+    return type(f"Quick{cls.__name__}", (base, cls), {})
 
 
 def _quicken(widget) -> None:
     while widget is not None:
         cls = type(widget)
-        if not issubclass(cls, QuickWidget) and _is_plain(cls):
+        quick = issubclass(cls, QuickWidget | QuickRelatedWidgetWrapper)
+        if not quick and (_is_plain(cls) or cls.template_name == _WRAPPER_TEMPLATE):
             widget.__class__ = _quick_class(cls)
         widget = getattr(widget, "widget", None)
 
