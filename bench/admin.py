@@ -217,17 +217,21 @@ What changed for issue 7, and what is left:
   had a `select_related`, so every row queried its template (62 queries, now 11, flat in the
   page size); no full-table count (`show_full_result_count = False`). Measured once before the
   change on the same data: 98 ms median, 62 queries.
-- **Change page**: inline fieldsets, labels and plain inputs/selects are written in Python
-  (`stories/templatetags/story_admin.py`, `QuickPartForms` in `stories/admin.py`; the same markup,
-  `tests/stories/test_admin_perf.py`). Before: 658 ms median, 26 queries. The editorial
-  checklist (about 80 ms on this story) is cached per story version, rendition and "desk
-  generation" (dictionary, entities, outlets, published stories: `stories/receivers.py`), so
-  only the first view after a change pays for it; the timed runs here are re-views.
+- **Change page**: inline fieldsets, labels, plain inputs/selects, the parts' hidden id and
+  story inputs and the related-field links (add/change/delete/view, about 90 of them) are
+  written in Python (`stories/templatetags/story_admin.py`, `QuickPartForms` and
+  `QuickRelatedWidgetWrapper` in `stories/admin.py`; the same markup,
+  `tests/stories/test_admin_perf.py`). Before: 658 ms median, 26 queries; 259 ms before the
+  hidden inputs and links (2026-11-22). The editorial checklist (about 80 ms on this story) is
+  cached per story version, rendition and "desk generation" (dictionary, entities, outlets,
+  published stories: `stories/receivers.py`), so only the first view after a change pays for
+  it; the timed runs here are re-views.
 - **Search in sections' text**: the matching ids are read once instead of by the count, the date
-  drill-down and the page each (before: 3.7 s), and a `pg_trgm` GIN index on `UPPER(body)`
-  (migration `stories/0006`) answers a rare word from the index. A word that is in most of the
-  80,000 bench sections ("harbour" is in the bench generator's small vocabulary: ~47,000 of
-  them) still reads them all; real newsroom searches are for rarer words.
+  drill-down and the page each (before: 3.7 s), from a full-text GIN index on the sections'
+  text (migration `stories/0007`, `selectors.story_ids_with_text`: every word of a term, or a
+  word it begins; a quoted phrase in order). It replaced a `pg_trgm` index that answered a rare
+  word quickly but re-read every matching section for a word in most of them: "harbour", in
+  ~47,000 of the 80,000 bench sections, took 406 ms that way.
 
 Absolute times drift on this shared 2-core machine (other benchmarks ran at the same time):
 compare the CPU column and runs from the same day. Run it again with `make bench`.
