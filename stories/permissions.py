@@ -42,6 +42,18 @@ def is_author(user, story) -> bool:
     return story.byline_links.filter(user_id=user.pk).exists()
 
 
+def has_written(user, story) -> bool:
+    """On the byline now or in any saved revision of the story: an editor who takes their own
+    name off a story still wrote it, and may not approve it either."""
+    if is_author(user, story):
+        return True
+    if user is None or not user.pk or not story.pk:
+        return False
+    from stories.revisions import story_byline_user_ids  # this module imports no models
+
+    return user.pk in story_byline_user_ids(story)
+
+
 def story_can_edit(user, story) -> bool:
     """Editors edit any story; a journalist edits a draft they are on the byline of."""
     if user is None or not user.is_active:
@@ -85,9 +97,10 @@ def refusal(action: str, story, user) -> str | None:
     if action in _EDITOR_ONLY:
         if not is_editor(user):
             return f"Only editors can {_EDITOR_ONLY[action]}."
-        if action in _NOT_BY_AN_AUTHOR and is_author(user, story):
+        if action in _NOT_BY_AN_AUTHOR and has_written(user, story):
             return (
-                "You are on this story's byline: another editor must approve it (four-eyes rule)."
+                "You are or were on this story's byline: another editor must approve it "
+                "(four-eyes rule)."
             )
         return None
     return f"Unknown action “{action}”."

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from stories import workflow
+from stories import revisions, workflow
 from stories.models import Byline, Correction, Story, StoryStatus, StoryTransition
 from stories.signals import story_changed
 from tests import factories
@@ -359,6 +359,27 @@ def test_a_refused_step_sends_no_email(people, django_capture_on_commit_callback
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(workflow.WorkflowError):
         workflow.story_publish(story=story, by=people["editor_author"])
     assert mail.outbox == []
+
+
+def test_an_editor_who_took_their_name_off_the_byline_still_may_not_approve_it(people):
+    """The four-eyes rule reads the byline's history in the story's revisions, not only the
+    byline as it is now."""
+    story = story_in(StoryStatus.IN_REVIEW, people)
+    revisions.story_save_revision(story=story, by=people["editor_author"])
+    Byline.objects.filter(story=story, user=people["editor_author"]).delete()
+    revisions.story_save_revision(story=story, by=people["editor_author"], comment="Not mine.")
+    story.refresh_from_db()
+    for step in (
+        lambda by: workflow.story_publish(story=story, by=by),
+        lambda by: workflow.story_schedule(
+            story=story, by=by, publish_at=timezone.now() + dt.timedelta(hours=2)
+        ),
+    ):
+        with pytest.raises(workflow.TransitionForbidden, match="are or were on this story"):
+            step(people["editor_author"])
+    workflow.story_publish(story=story, by=people["editor"])  # another editor may
+    story.refresh_from_db()
+    assert story.status == StoryStatus.PUBLISHED
 
 
 # --- The `story` command ---------------------------------------------------------------------
