@@ -3,9 +3,11 @@
 A checked key is remembered in Django's cache (Redis when configured) for
 `NEWSDESK_API_KEY_CACHE_SECONDS`, so a warm request spends no SQL on who is calling. The entry
 holds a SHA-256 digest of the whole key (never the key), and revoking a key or editing a
-partner deletes it (`partner_keys_forget`), so those take effect at once.
+partner deletes it and bars it from being remembered for a while (`partner_keys_forget`), so
+those take effect at once, even for a request that read the key just before the change.
 """
 
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
@@ -58,17 +60,47 @@ def key_token_key(prefix: str) -> str:
     return f"api:keytoken:{prefix}"
 
 
+def key_barred_key(prefix: str) -> str:
+    """Set while a key's check may not be remembered (see `partner_keys_forget`)."""
+    return f"api:keybarred:{prefix}"
+
+
 def partner_keys_forget(*, prefixes) -> None:
-    """Drop remembered key checks, e.g. after a revocation or a partner edit."""
+    """Drop remembered key checks, e.g. after a revocation or a partner edit: now, and again
+    once the caller's transaction commits. Until then, and for a key cache's lifetime after,
+    no check of those keys is remembered anew: a request that read a key's row just before
+    the change committed cannot put its out-of-date check back (those keys are checked in the
+    database meanwhile)."""
+    prefixes = list(prefixes)
+    if not prefixes:
+        return
+    _forget(prefixes)
+    transaction.on_commit(lambda: _forget(prefixes), robust=True)
+
+
+def _forget(prefixes: list[str]) -> None:
     cache.delete_many(
         [name for prefix in prefixes for name in (key_cache_key(prefix), key_token_key(prefix))]
     )
+    seconds = settings.NEWSDESK_API_KEY_CACHE_SECONDS
+    if seconds > 0:
+        cache.set_many({key_barred_key(prefix): True for prefix in prefixes}, timeout=seconds)
 
 
 def partner_forget(*, partner_id: int) -> None:
     """Drop the remembered checks of every key of the partner (deactivated, new rate…)."""
     prefixes = PartnerKey.objects.filter(partner_id=partner_id).values_list("prefix", flat=True)
     partner_keys_forget(prefixes=list(prefixes))
+
+
+# KEYS: the key's barrier, its entry, its plain token. ARGV: the entry (as the cache encodes
+# it), its seconds, the token ('' for none), its seconds. Nothing is written while barred.
+REMEMBER = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
+if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
+return 1
+"""
 
 
 def _remember(key: str, api_key: PartnerKey) -> None:
@@ -83,18 +115,33 @@ def _remember(key: str, api_key: PartnerKey) -> None:
         "expiry_date": api_key.expiry_date,
         "partner": (partner.id, partner.name, partner.rate_per_minute, partner.active),
     }
-    cache.set(key_cache_key(api_key.prefix), entry, timeout=seconds)
-    if isinstance(caches["default"], RedisCache) and partner.active:
+    prefix = api_key.prefix
+    if not isinstance(caches["default"], RedisCache):  # one process: no race to guard
+        if not cache.get(key_barred_key(prefix)):
+            cache.set(key_cache_key(prefix), entry, timeout=seconds)
+        return
+    token, token_seconds = "", seconds
+    if partner.active:
         if api_key.expiry_date is not None:  # gone with the key's expiry, never after it
-            seconds = min(seconds, int((api_key.expiry_date - timezone.now()).total_seconds()))
-        if seconds > 0:
+            token_seconds = min(
+                seconds, int((api_key.expiry_date - timezone.now()).total_seconds())
+            )
+        if token_seconds > 0:
             token = f"{entry['digest']} {partner.id}"
-            try:
-                get_redis_connection("default").set(
-                    cache.make_and_validate_key(key_token_key(api_key.prefix)), token, ex=seconds
-                )
-            except RedisError:  # Redis down: the next request checks the database again
-                pass
+    names = (key_barred_key(prefix), key_cache_key(prefix), key_token_key(prefix))
+    try:
+        _remember_script()(
+            keys=[cache.make_and_validate_key(name) for name in names],
+            args=[cache.client.encode(entry), seconds, token, max(token_seconds, 1)],
+            client=get_redis_connection("default"),
+        )
+    except RedisError:  # Redis down: the next request checks the database again
+        pass
+
+
+@functools.cache
+def _remember_script():
+    return get_redis_connection("default").register_script(REMEMBER)
 
 
 def _recall(key: str, prefix: str) -> PartnerKey | None:

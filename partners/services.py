@@ -75,10 +75,7 @@ def partner_key_revoke(*, key: PartnerKey) -> PartnerKey:
     """Stop a key working at once. Revocation cannot be undone."""
     key.revoked = True
     key.save(update_fields=["revoked"])
-    # The remembered check goes now and again after commit, so no request in between
-    # can put it back.
-    partner_keys_forget(prefixes=[key.prefix])
-    transaction.on_commit(lambda: partner_keys_forget(prefixes=[key.prefix]))
+    partner_keys_forget(prefixes=[key.prefix])  # now, after the commit, and barred a while
     return key
 
 

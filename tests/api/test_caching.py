@@ -135,6 +135,35 @@ def test_revoked_key_stops_at_once(known, partner_key):
     assert known.get(STORIES).status_code == 401
 
 
+@pytest.mark.parametrize("how", ["service", "key admin page", "partner deactivated"])
+def test_a_check_read_just_before_a_revocation_commits_is_not_remembered(
+    known, partner_key, superuser, committed, how
+):
+    """The race: a request reads the key's row, the revocation commits and forgets the
+    remembered check, then the request remembers what it read. The key must stay refused."""
+    from partners import authentication
+
+    partner, key = partner_key
+    api_key = PartnerKey.objects.get_from_key(key)  # the request's read, before the change
+    with committed():
+        if how == "service":
+            partner_services.partner_key_revoke(key=partner.keys.get())
+        elif how == "key admin page":
+            admin = Client()
+            admin.force_login(superuser)
+            admin.post(
+                f"/admin/partners/partnerkey/{api_key.pk}/change/",
+                {"name": api_key.name, "expiry_date_0": "", "expiry_date_1": "", "revoked": "on"},
+            )
+        else:
+            partner.active = False
+            partner.save()
+            authentication.partner_forget(partner_id=partner.pk)
+    authentication._remember(key, api_key)  # ...and remembers it after the commit
+    assert known.get(STORIES).status_code == 401
+    assert known.get(f"{STORIES}no-such-story/").status_code == 401
+
+
 def test_deactivated_partner_stops_at_once(known, partner_key, superuser):
     partner, _ = partner_key
     admin = Client()
