@@ -4,7 +4,7 @@ A partner polling a story, or a CDN revalidating it, gets a cached 200 or a 304.
 session, authentication, messages and CSRF middleware do nothing for such a request (the API
 has its own keys, no cookies, no forms) yet cost as much as the answer itself; this middleware
 sits before them (after the security headers, the X-Frame-Options header and the replica
-routing, which still apply) and hands the request to the story view's fast path
+routing, which still apply; it checks the Host header itself) and hands the request to the story view's fast path
 (`StoryRepresentationView.fast_response`). Anything that path does not answer itself goes on
 through the whole stack to DRF unchanged.
 """
@@ -31,7 +31,10 @@ class StoryFastPathMiddleware:
             and not meta.get("QUERY_STRING")
             and request.path_info.startswith(API_PREFIX)
             and settings.NEWSDESK_API_FAST_PATH
+            and not settings.DISALLOWED_USER_AGENTS
         ):
+            # As CommonMiddleware would, further down: a Host not in ALLOWED_HOSTS is a 400.
+            request.get_host()
             response = self.fast_response(request)
             if response is not None:
                 return response

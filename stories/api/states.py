@@ -39,6 +39,9 @@ from stories.api.selectors import StoryState, story_state
 log = logging.getLogger(__name__)
 
 EPOCH_KEY = "api:stories-epoch"
+# Goes into every state entry's key: bump it when `StoryState` changes shape, so processes of
+# two releases running side by side during a deploy never read each other's entries.
+STATE_FORMAT = 1
 
 # Runs after the key check and count (KEYS[1-2], ARGV[1-3]). KEYS[3]: the stories epoch,
 # KEYS[4]: the story's remembered state. ARGV[4], ARGV[5]: the head and tail of its cached
@@ -65,10 +68,18 @@ end
 return {entry, count, ttl, epoch, state, body}
 """
 
+# The new epoch is Redis's clock in microseconds, or one more than the current epoch when that
+# is ahead: a Redis restored from an older snapshot (or a failed-over replica that missed the
+# last moves) still never comes back to an epoch a remembered state carries after its next move.
 EPOCH_BUMP_LUA = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end
 local now = redis.call('TIME')
-redis.call('SET', KEYS[1], now[1] .. string.sub('000000' .. now[2], -6))
+local clock = now[1] .. string.sub('000000' .. now[2], -6)
+local current = redis.call('GET', KEYS[1])
+if current and (string.len(current) > string.len(clock)
+    or (string.len(current) == string.len(clock) and current >= clock)) then
+  return redis.call('INCR', KEYS[1])
+end
+redis.call('SET', KEYS[1], clock)
 return 0
 """
 
@@ -101,8 +112,9 @@ def state_from_read(slug: str, read: list | None) -> tuple[StoryState | None, by
     if not read:
         return story_state(slug=slug), None
     epoch, raw_state, raw_body = read
-    if raw_state:
-        return _decoded(raw_state), cache.client.decode(raw_body) if raw_body else None
+    remembered = _decoded(raw_state) if raw_state else None
+    if remembered is not None:
+        return remembered, cache.client.decode(raw_body) if raw_body else None
     state = story_state(slug=slug, using=DEFAULT_DB_ALIAS)
     if state is not None:
         _remember(epoch, state)
@@ -127,7 +139,8 @@ def stories_changed() -> None:
 
 
 def stories_changed_on_commit(using: str = DEFAULT_DB_ALIAS) -> None:
-    transaction.on_commit(stories_changed, using=using)
+    # robust: another callback that fails must not keep the epoch from moving.
+    transaction.on_commit(stories_changed, using=using, robust=True)
 
 
 def _remember(epoch: bytes, state: StoryState) -> None:
@@ -148,13 +161,18 @@ def _remember(epoch: bytes, state: StoryState) -> None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _decoded(raw: bytes) -> StoryState:
-    """A remembered state, parsed once per process (entries change with every epoch)."""
-    values = json.loads(raw.split(b" ", 2)[2])
-    for name in ("updated_at", "published_at", "embargo_until", "withdrawn_at"):
-        if values[name] is not None:
-            values[name] = datetime.fromisoformat(values[name])
-    return StoryState(**values)
+def _decoded(raw: bytes) -> StoryState | None:
+    """A remembered state, parsed once per process (entries change with every epoch); None
+    for an entry this code cannot read, which then counts as not remembered."""
+    try:
+        values = json.loads(raw.split(b" ", 2)[2])
+        for name in ("updated_at", "published_at", "embargo_until", "withdrawn_at"):
+            if values[name] is not None:
+                values[name] = datetime.fromisoformat(values[name])
+        return StoryState(**values)
+    except (IndexError, KeyError, TypeError, ValueError):
+        log.warning("A remembered story state could not be read; reading the database.")
+        return None
 
 
 @functools.cache
@@ -168,7 +186,7 @@ def _body_key_parts(kind: str) -> tuple[str, str]:
 
 
 def _state_key(slug: str) -> str:
-    return cache.make_and_validate_key(f"api:state:{slug}")
+    return cache.make_and_validate_key(f"api:state:{STATE_FORMAT}:{slug}")
 
 
 @functools.cache

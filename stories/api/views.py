@@ -61,6 +61,11 @@ STORY_PAGES = KeysetPaginator(("-published_at", "-id"), kind="stories")
 ENTITY_PAGES = KeysetPaginator(("name", "id"), kind="entities")
 
 
+PRECONDITIONS = frozenset(
+    {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
+)
+
+
 def story_surrogate_key(slug: str) -> str:
     return f"story-{slug}"
 
@@ -197,8 +202,12 @@ class StoryRepresentationView(PartnerAPIView):
             return None
         response = cls().fast_answer(request, slug)
         if response is not None:
+            # As DRF's `finalize_response` adds them: Vary merged, the others set.
             for name, value in cls._default_headers().items():
-                response[name] = value
+                if name == "Vary":
+                    patch_vary_headers(response, [value])
+                else:
+                    response[name] = value
         return response
 
     @classmethod
@@ -219,7 +228,9 @@ class StoryRepresentationView(PartnerAPIView):
         if not key:
             return None
         meta = request.META
-        revalidating = "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta
+        # A request with any precondition is decided by `story_answer`; only a plain one may
+        # take the cached body straight from the script.
+        revalidating = any(header in meta for header in PRECONDITIONS)
         rider = states.state_rider(
             slug,
             body_kind=None

@@ -207,3 +207,33 @@ def test_key_check_and_count_share_one_redis_round_trip(story, settings, monkeyp
     partner_services.partner_key_revoke(key=PartnerKey.objects.get(partner=partner))
     assert not store.keys(f"*api:keytoken:{key.partition('.')[0]}")
     assert client.get(url).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_IF_MATCH": '"not-the-etag"'},
+        {"HTTP_IF_UNMODIFIED_SINCE": "Mon, 01 Jan 2001 00:00:00 GMT"},
+        {"HTTP_IF_NONE_MATCH": 'W/"other", "also-other"'},
+    ],
+    ids=["if-match", "if-unmodified-since", "if-none-match-list"],
+)
+def test_other_preconditions_are_answered_alike(api, story, settings, headers):
+    url = f"/api/v1/stories/{story.slug}/"
+
+    def send():
+        api.get(url)
+        api.get(url)  # the body and the state are remembered
+        return api.get(url, **headers)
+
+    fast, drf = both_ways(settings, send)
+    assert fast.status_code == (200 if "HTTP_IF_NONE_MATCH" in headers else 412)
+    assert_same(fast, drf)
+
+
+def test_a_host_not_allowed_is_refused_by_the_fast_path_too(api, story, settings):
+    url = f"/api/v1/stories/{story.slug}/"
+    api.get(url)
+    api.get(url)
+    fast, drf = both_ways(settings, lambda: api.get(url, HTTP_HOST="evil.example"))
+    assert fast.status_code == drf.status_code == 400

@@ -160,3 +160,27 @@ def test_a_migration_forgets_remembered_states(api, story, store):
     epoch = store.get(states._epoch_key())
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert store.get(states._epoch_key()) not in (None, epoch)
+
+
+def test_an_entry_this_release_cannot_read_counts_as_not_remembered(api, story, store, caplog):
+    """A deploy runs two releases side by side; an entry in another shape is a miss, not a 500."""
+    url = f"/api/v1/stories/{story.slug}/"
+    remembered(api, url)
+    entry = store.get(states._state_key(story.slug))
+    tag, identity, _ = entry.split(b" ", 2)
+    store.set(states._state_key(story.slug), tag + b" " + identity + b' {"new_field": 1}')
+    states._decoded.cache_clear()
+    response = api.get(url)
+    assert response.status_code == 200 and response.json()["slug"] == story.slug
+    assert "could not be read" in caplog.text
+
+
+def test_an_epoch_restored_from_an_older_snapshot_moves_past_every_tag_seen(store):
+    states.stories_changed()
+    first = int(store.get(states._epoch_key()))
+    states.stories_changed()
+    second = int(store.get(states._epoch_key()))
+    assert second > first
+    store.set(states._epoch_key(), first)  # Redis came back from an older snapshot
+    states.stories_changed()
+    assert int(store.get(states._epoch_key())) > second
