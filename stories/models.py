@@ -13,7 +13,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from stories.permissions import allows
 from stories.rendering import render_markdown
-from stories.signals import story_rows_updated
+from stories.signals import story_rows_updating
 
 
 class StoryTemplate(models.Model):
@@ -98,12 +98,11 @@ class StoryStatus(models.TextChoices):
 
 class StoryQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        """Announces a bulk change too (`story_rows_updated`): it sends no `post_save`, yet
-        caches that hold story states must hear of it (stories/receivers.py)."""
-        updated = super().update(**kwargs)
-        if updated:
-            story_rows_updated.send(sender=self.model, using=self.db)
-        return updated
+        """Announces a bulk change too (`story_rows_updating`, before it, while the rows it
+        touches can still be found): it sends no `post_save`, yet caches that hold story
+        states must hear of it (stories/receivers.py)."""
+        story_rows_updating.send(sender=self.model, queryset=self, fields=set(kwargs))
+        return super().update(**kwargs)
 
 
 class Story(FSMModelMixin, models.Model):
@@ -186,6 +185,14 @@ class Story(FSMModelMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("stories:story", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remembers the slug as loaded: a save that changes it is a change at the old slug
+        too (stories/receivers.py)."""
+        story = super().from_db(db, field_names, values)
+        story.loaded_slug = story.__dict__.get("slug")
+        return story
 
     @property
     def has_dateline(self) -> bool:

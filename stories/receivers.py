@@ -11,11 +11,11 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from sources.models import Citation, Outlet
-from stories.api.states import stories_changed, stories_changed_on_commit
+from stories.api.states import remembers_states, stories_changed, stories_changed_on_commit
 from stories.checks import desk_changed
 from stories.models import DictionaryWord, Entity, Story, StoryEntity
 from stories.services import stories_mark_shown_parts_changed
-from stories.signals import story_changed, story_rows_updated
+from stories.signals import story_changed, story_rows_updating
 
 
 @receiver(post_save, sender=Entity, dispatch_uid="stories-entity-shown")
@@ -50,11 +50,20 @@ def published_story_changed(sender, **kwargs):
 
 @receiver(post_save, sender=Story, dispatch_uid="api-story-saved")
 @receiver(post_delete, sender=Story, dispatch_uid="api-story-deleted")
-@receiver(story_rows_updated, sender=Story, dispatch_uid="api-story-rows-updated")
-def story_row_changed(sender, using, **kwargs):
-    # Whatever changed (status, version, slug, the row itself), remembered states are stale
-    # once it commits (stories/api/states.py).
-    stories_changed_on_commit(using)
+def story_row_changed(sender, instance, using, **kwargs):
+    # Whatever changed (status, version, the row itself), the states remembered at its slug,
+    # and at the slug it was loaded with, are stale once it commits (stories/api/states.py).
+    slugs = {instance.slug, getattr(instance, "loaded_slug", None)} - {None}
+    stories_changed_on_commit(slugs=slugs, using=using)
+
+
+@receiver(story_rows_updating, sender=Story, dispatch_uid="api-story-rows-updating")
+def story_rows_changing(sender, queryset, fields, **kwargs):
+    if not remembers_states():
+        return
+    # A bulk change of slugs could move a story anywhere: every state is stale then.
+    slugs = None if "slug" in fields else list(queryset.values_list("slug", flat=True))
+    stories_changed_on_commit(slugs=slugs, using=queryset.db)
 
 
 @receiver(post_migrate, dispatch_uid="api-stories-migrated")

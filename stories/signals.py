@@ -8,6 +8,7 @@ story_changed = django.dispatch.Signal()
 
 STORY_EVENTS = ("published", "updated", "corrected", "withdrawn")
 
-# Sent by `Story.objects.filter(...).update(...)` with: using (the database alias). Saves and
-# deletes have Django's own post_save/post_delete.
-story_rows_updated = django.dispatch.Signal()
+# Sent by `Story.objects.filter(...).update(...)` before it runs, with: queryset (the rows it
+# is about to change), fields (the names it sets). Saves and deletes have Django's own
+# post_save/post_delete.
+story_rows_updating = django.dispatch.Signal()

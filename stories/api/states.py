@@ -6,14 +6,17 @@ Here the state rides along in the partner key check's Redis script (partners/thr
 one round trip brings the key verdict, the partner's count, the state and, when the partner has
 no copy yet, the cached representation itself.
 
-Kept honest by one counter, the stories epoch: every committed change to any story row (a save,
-an `update()`, a delete, a migration; stories/receivers.py) moves it on, and a remembered state
-counts only while the epoch it was read under is still the current one. The epoch is read
-*before* the database, so a state read just before a change is filed under the old epoch and
-never served once the change has committed; no entry has to be found and deleted, and a slug
-that changed or a story that was deleted needs nothing special. Should Redis be unreachable at
-the moment a change commits, the epoch cannot move: entries then live
-`NEWSDESK_API_STATE_SECONDS` at most, which bounds how long such a change can go unseen.
+Kept honest by epochs, counters that committed changes move on: one per slug, moved by every
+committed change to the story at that slug (a save, an `update()`, a delete; see
+stories/receivers.py), and one for all stories, moved by migrations. A remembered state counts
+only while both epochs it was read under are still current. They are read *before* the
+database, so a state read just before a change is filed under the old epochs and never served
+once the change has committed; no entry has to be found and deleted, and editing one story
+leaves every other story's state remembered. Should Redis be unreachable at the moment a change
+commits, its epoch cannot move: entries then live `NEWSDESK_API_STATE_SECONDS` at most, which
+bounds how long such a change can go unseen. (Between a commit and its epoch's move, which
+runs as the commit's first callback, a request may still be answered from the old state, as
+it would be from a read that began a moment earlier.)
 
 Only with Redis (the same script does the key check); on a laptop's local-memory cache every
 request reads the state from the database, as it would with the setting at 0.
@@ -39,26 +42,47 @@ from stories.api.selectors import StoryState, story_state
 log = logging.getLogger(__name__)
 
 EPOCH_KEY = "api:stories-epoch"
+STORY_EPOCH_KEY = "api:story-epoch:{slug}"
+# A slug's epoch that expires is started again from the clock, which only makes the entries
+# filed under it stale: the expiry just keeps epochs of stories nobody reads from piling up.
+STORY_EPOCH_SECONDS = 7 * 24 * 60 * 60
 # Goes into every state entry's key: bump it when `StoryState` changes shape, so processes of
 # two releases running side by side during a deploy never read each other's entries.
 STATE_FORMAT = 1
 
-# Runs after the key check and count (KEYS[1-2], ARGV[1-3]). KEYS[3]: the stories epoch,
-# KEYS[4]: the story's remembered state. ARGV[4], ARGV[5]: the head and tail of its cached
-# representation's key around "id:version:rendition" (tail '' when no body is wanted).
-# A missing epoch (a new or emptied Redis) starts from Redis's clock in microseconds, so it
-# never comes back to a value an old entry carries.
-STATE_LUA = """
-local epoch = redis.call('GET', KEYS[3])
-if not epoch then
+# An epoch's next value is Redis's clock in microseconds, or one more than the current value
+# when that is ahead; a missing epoch starts from the clock. So an epoch never comes back to a
+# value an entry carries, even after Redis lost it, was emptied, or was restored from an older
+# snapshot (its next move passes every value it had).
+_CLOCK_LUA = """
+local function clock()
   local now = redis.call('TIME')
-  redis.call('SET', KEYS[3], now[1] .. string.sub('000000' .. now[2], -6), 'NX')
-  epoch = redis.call('GET', KEYS[3])
+  return now[1] .. string.sub('000000' .. now[2], -6)
 end
-local state = redis.call('GET', KEYS[4])
+"""
+
+# Runs after the key check and count (KEYS[1-2], ARGV[1-3]). KEYS[3]: the all-stories epoch,
+# KEYS[4]: the slug's epoch, KEYS[5]: the story's remembered state. ARGV[4], ARGV[5]: the
+# head and tail of its cached representation's key around "id:version:rendition" (tail ''
+# when no body is wanted); ARGV[6]: a new slug epoch's seconds.
+STATE_LUA = (
+    _CLOCK_LUA
+    + """
+local function current(key, seconds)
+  local value = redis.call('GET', key)
+  if value then return value end
+  if seconds then
+    redis.call('SET', key, clock(), 'NX', 'EX', seconds)
+  else
+    redis.call('SET', key, clock(), 'NX')
+  end
+  return redis.call('GET', key)
+end
+local epoch = current(KEYS[3], nil) .. '.' .. current(KEYS[4], ARGV[6])
+local state = redis.call('GET', KEYS[5])
 local body = false
 if state then
-  local tag, identity = string.match(state, '^(%d+) (%S+) ')
+  local tag, identity = string.match(state, '^(%S+) (%S+) ')
   if tag ~= epoch then
     state = false
   elseif ARGV[5] ~= '' then
@@ -67,28 +91,33 @@ if state then
 end
 return {entry, count, ttl, epoch, state, body}
 """
+)
 
-# The new epoch is Redis's clock in microseconds, or one more than the current epoch when that
-# is ahead: a Redis restored from an older snapshot (or a failed-over replica that missed the
-# last moves) still never comes back to an epoch a remembered state carries after its next move.
-EPOCH_BUMP_LUA = """
-local now = redis.call('TIME')
-local clock = now[1] .. string.sub('000000' .. now[2], -6)
-local current = redis.call('GET', KEYS[1])
-if current and (string.len(current) > string.len(clock)
-    or (string.len(current) == string.len(clock) and current >= clock)) then
-  return redis.call('INCR', KEYS[1])
+# KEYS: the epochs to move on. ARGV[1]: their seconds ('' to keep them for good).
+EPOCH_BUMP_LUA = (
+    _CLOCK_LUA
+    + """
+local now = clock()
+for _, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  if current and (string.len(current) > string.len(now)
+      or (string.len(current) == string.len(now) and current >= now)) then
+    redis.call('INCR', key)
+  else
+    redis.call('SET', key, now)
+  end
+  if ARGV[1] ~= '' then redis.call('EXPIRE', key, ARGV[1]) end
 end
-redis.call('SET', KEYS[1], clock)
-return 0
+return #KEYS
 """
+)
 
 
 def enabled() -> bool:
     return (
         settings.NEWSDESK_API_CACHE
         and settings.NEWSDESK_API_STATE_SECONDS > 0
-        and isinstance(caches["default"], RedisCache)
+        and remembers_states()
     )
 
 
@@ -101,7 +130,11 @@ def state_rider(slug: str, *, body_kind: str | None) -> Rider:
 @functools.lru_cache(maxsize=4096)
 def _rider(slug: str, body_kind: str | None) -> Rider:
     head, tail = _body_key_parts(body_kind) if body_kind else ("", "")
-    return Rider(lua=STATE_LUA, keys=(_epoch_key(), _state_key(slug)), args=(head, tail))
+    return Rider(
+        lua=STATE_LUA,
+        keys=(_epoch_key(), _story_epoch_key(slug), _state_key(slug)),
+        args=(head, tail, STORY_EPOCH_SECONDS),
+    )
 
 
 def state_from_read(slug: str, read: list | None) -> tuple[StoryState | None, bytes | None]:
@@ -121,15 +154,22 @@ def state_from_read(slug: str, read: list | None) -> tuple[StoryState | None, by
     return state, None
 
 
-def stories_changed() -> None:
-    """Move the stories epoch on: every remembered state is stale from now. Called when a
-    change commits; a Redis that cannot be reached is logged, not raised (the save stands,
-    and the entries expire on their own). Moved whatever the settings say, so no process
-    with the cache on can keep a state another process changed."""
-    if not isinstance(caches["default"], RedisCache):
+def stories_changed(*, slugs=None) -> None:
+    """Move on the epochs of the stories at `slugs` (every story's when None): their
+    remembered states are stale from now. Called when a change commits; a Redis that cannot be
+    reached is logged, not raised (the save stands, and the entries expire on their own).
+    Moved whatever the settings say, so no process with the cache on can keep a state another
+    process changed."""
+    if not remembers_states():
+        return
+    if slugs is None:
+        keys, seconds = [_epoch_key()], ""
+    else:
+        keys, seconds = [_story_epoch_key(slug) for slug in set(slugs)], STORY_EPOCH_SECONDS
+    if not keys:
         return
     try:
-        _bump_script()(keys=[_epoch_key()], client=get_redis_connection("default"))
+        _bump_script()(keys=keys, args=[seconds], client=get_redis_connection("default"))
     except RedisError:
         log.warning(
             "Could not mark remembered story states stale: Redis is unreachable. Partners may "
@@ -138,9 +178,15 @@ def stories_changed() -> None:
         )
 
 
-def stories_changed_on_commit(using: str = DEFAULT_DB_ALIAS) -> None:
-    # robust: another callback that fails must not keep the epoch from moving.
-    transaction.on_commit(stories_changed, using=using, robust=True)
+def stories_changed_on_commit(*, slugs=None, using: str = DEFAULT_DB_ALIAS) -> None:
+    # robust: another callback that fails must not keep the epochs from moving.
+    transaction.on_commit(functools.partial(stories_changed, slugs=slugs), using=using, robust=True)
+
+
+def remembers_states() -> bool:
+    """Whether story changes must move epochs (Redis is the cache), so a caller can skip the
+    work of finding the slugs a bulk update touches when they cannot matter."""
+    return isinstance(caches["default"], RedisCache)
 
 
 def _remember(epoch: bytes, state: StoryState) -> None:
@@ -187,6 +233,10 @@ def _body_key_parts(kind: str) -> tuple[str, str]:
 
 def _state_key(slug: str) -> str:
     return cache.make_and_validate_key(f"api:state:{STATE_FORMAT}:{slug}")
+
+
+def _story_epoch_key(slug: str) -> str:
+    return cache.make_and_validate_key(STORY_EPOCH_KEY.format(slug=slug))
 
 
 @functools.cache

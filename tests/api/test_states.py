@@ -97,9 +97,9 @@ def test_every_committed_change_to_a_story_row_forgets_remembered_states(api, st
     url = f"/api/v1/stories/{story.slug}/"
     before = remembered(api, url)
     assert api.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 304
-    epoch = store.get(states._epoch_key())
+    epoch = store.get(states._story_epoch_key(story.slug))
     change(story)
-    assert store.get(states._epoch_key()) != epoch
+    assert store.get(states._story_epoch_key(story.slug)) != epoch
     after = api.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
     if Story.objects.filter(pk=story.pk).exists():
         assert after.status_code == 200
@@ -117,15 +117,50 @@ def test_entries_expire_on_their_own_should_a_change_go_unheard(api, story, stor
     assert 0 < ttl <= 30
 
 
-def test_a_new_redis_starts_an_epoch_no_old_entry_carries(api, story, store):
-    remembered(api, f"/api/v1/stories/{story.slug}/")
+@pytest.mark.parametrize("lost", ["all stories", "the slug"])
+def test_a_lost_epoch_starts_again_at_a_value_no_old_entry_carries(api, story, store, lost):
+    """Redis restarted, was emptied, or evicted or expired an epoch."""
+    url = f"/api/v1/stories/{story.slug}/"
+    remembered(api, url)
     entry = store.get(states._state_key(story.slug))
-    store.delete(states._epoch_key())  # Redis restarted or evicted it
-    response = api.get(f"/api/v1/stories/{story.slug}/")
+    store.delete(
+        states._epoch_key() if lost == "all stories" else states._story_epoch_key(story.slug)
+    )
+    response = api.get(url)
     assert response.status_code == 200
-    new_epoch = store.get(states._epoch_key())
-    assert new_epoch and not entry.startswith(new_epoch + b" ")
-    assert store.get(states._state_key(story.slug)).startswith(new_epoch + b" ")
+    tag = b"%s.%s" % (
+        store.get(states._epoch_key()),
+        store.get(states._story_epoch_key(story.slug)),
+    )
+    assert not entry.startswith(tag + b" ")  # the old entry was not used...
+    assert store.get(states._state_key(story.slug)).startswith(tag + b" ")  # ...but replaced
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_to_one_story_keeps_every_other_story_remembered(
+    api, story, journalist, django_assert_num_queries
+):
+    other = factories.story(by=journalist, published=True)
+    draft = factories.story(by=journalist, published=False)
+    url = f"/api/v1/stories/{story.slug}/"
+    etag = remembered(api, url)["ETag"]
+    services.story_record_change(story=draft)  # a journalist saves a draft...
+    services.story_record_change(story=other)  # ...an editor updates another story
+    with django_assert_num_queries(0):
+        assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_story_saved_under_a_new_slug_is_forgotten_at_the_old_one(api, journalist, store):
+    draft = factories.story(by=journalist, published=False)
+    old = f"/api/v1/stories/{draft.slug}/"
+    remembered(api, old)  # a 404: the draft's state is remembered at its slug
+    old_epoch = store.get(states._story_epoch_key(draft.slug))
+    draft = Story.objects.get(pk=draft.pk)
+    draft.slug = "a-better-slug"
+    draft.save()
+    assert store.get(states._story_epoch_key(draft.loaded_slug)) != old_epoch
+    assert api.get(old).status_code == 404
 
 
 def test_turned_off_every_request_reads_the_state(api, story, settings, django_assert_num_queries):
@@ -156,10 +191,15 @@ def test_a_migration_forgets_remembered_states(api, story, store):
     """A data migration changes rows behind every signal; its post_migrate moves the epoch."""
     from django.core.management.sql import emit_post_migrate_signal
 
-    remembered(api, f"/api/v1/stories/{story.slug}/")
+    url = f"/api/v1/stories/{story.slug}/"
+    etag = remembered(api, url)["ETag"]
     epoch = store.get(states._epoch_key())
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert store.get(states._epoch_key()) not in (None, epoch)
+    assert not store.get(states._state_key(story.slug)).startswith(
+        b"%s." % store.get(states._epoch_key())
+    )
+    assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 
 def test_an_entry_this_release_cannot_read_counts_as_not_remembered(api, story, store, caplog):
