@@ -224,3 +224,13 @@ def test_an_epoch_restored_from_an_older_snapshot_moves_past_every_tag_seen(stor
     store.set(states._epoch_key(), first)  # Redis came back from an older snapshot
     states.stories_changed()
     assert int(store.get(states._epoch_key())) > second
+
+
+def test_a_state_to_remember_is_read_from_the_primary(api, story, monkeypatch):
+    """A lagging replica must not be remembered as current (partner reads otherwise go to
+    DATABASE_REPLICA_URL: newsdesk/db_routers.py)."""
+    reads = []
+    read = states.story_state
+    monkeypatch.setattr(states, "story_state", lambda **kw: reads.append(kw) or read(**kw))
+    remembered(api, f"/api/v1/stories/{story.slug}/")
+    assert reads[-1] == {"slug": story.slug, "using": "default"}
