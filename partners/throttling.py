@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 from rest_framework.throttling import BaseThrottle
 
 from partners.authentication import (
@@ -117,15 +117,14 @@ def partner_key_check_counted(
     otherwise (and then nothing was read for the rider)."""
     prefix = key.partition(".")[0]
     if isinstance(caches["default"], RedisCache) and settings.NEWSDESK_API_KEY_CACHE_SECONDS > 0:
+        digest = key_digest(key)
+        keys = [*_key_names(prefix), *rider.keys]
+        args = [digest, _counter_base(), WINDOW_SECONDS, *rider.args]
         try:
-            entry, count, left, *read = _script(rider.lua)(
-                keys=[*_key_names(prefix), *rider.keys],
-                args=[key_digest(key), _counter_base(), WINDOW_SECONDS, *rider.args],
-                client=get_redis_connection("default"),
-            )
+            entry, count, left, *read = _run(_script(rider.lua), keys, args)
         except RedisError:  # Redis down: check the key in the database, as on a miss
             entry, count, left, read = None, None, None, None
-        api_key = _key_from_raw_entry(key, prefix, entry) if count else None
+        api_key = _key_from_raw_entry(digest, prefix, entry) if count else None
         if api_key is not None and not api_key.has_expired and api_key.partner.active:
             if count <= api_key.partner.rate_per_minute:
                 return api_key, None, read
@@ -136,11 +135,22 @@ def partner_key_check_counted(
     return api_key, partner_request_count(api_key.partner), None
 
 
-def _key_from_raw_entry(key: str, prefix: str, raw: bytes) -> PartnerKey | None:
+def _run(script, keys: list, args: list):
+    """EVALSHA straight from the client (the script object's call costs as much again as
+    Redis running it); loaded into Redis again should Redis have lost it."""
+    client = get_redis_connection("default")
+    try:
+        return client.evalsha(script.sha, len(keys), *keys, *args)
+    except NoScriptError:
+        return script(keys=keys, args=args, client=client)
+
+
+def _key_from_raw_entry(digest: str, prefix: str, raw: bytes) -> PartnerKey | None:
     """`key_from_entry` for the entry as Redis sent it: decoded and built once per entry
-    (model instances cost more than the rest of a 304), the digest still compared each time."""
-    digest, api_key = _decoded_entry(raw, prefix)
-    if api_key is None or not hmac.compare_digest(digest, key_digest(key)):
+    (model instances cost more than the rest of a 304), the digest still compared each time.
+    The instances are shared by the requests of that entry: read them, never change them."""
+    remembered_digest, api_key = _decoded_entry(raw, prefix)
+    if api_key is None or not hmac.compare_digest(remembered_digest, digest):
         return None
     return api_key
 

@@ -234,3 +234,17 @@ def test_a_state_to_remember_is_read_from_the_primary(api, story, monkeypatch):
     monkeypatch.setattr(states, "story_state", lambda **kw: reads.append(kw) or read(**kw))
     remembered(api, f"/api/v1/stories/{story.slug}/")
     assert reads[-1] == {"slug": story.slug, "using": "default"}
+
+
+def test_a_redis_that_lost_its_scripts_loads_them_again(api, story, store, redis_commands):
+    url = f"/api/v1/stories/{story.slug}/"
+    etag = remembered(api, url)["ETag"]
+    store.script_flush()  # a restarted Redis keeps no scripts
+    redis_commands.clear()
+    assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert "EVALSHA" in redis_commands and (
+        "EVAL" in redis_commands or "SCRIPT LOAD" in redis_commands
+    )
+    redis_commands.clear()
+    assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert redis_commands == ["EVALSHA"]
