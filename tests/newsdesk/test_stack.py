@@ -1,6 +1,7 @@
 """The Procfile's stack, started with honcho as `make stack` does: gunicorn answers /healthz, beat
-and the prefork worker publish a due story, and the thread-pool worker fetches a cited page
-from a local server. Then everything is stopped. PostgreSQL and Redis (CI)."""
+and the prefork worker publish a due story (which gunicorn's partner API then serves at once,
+though it remembered the story's earlier state), and the thread-pool worker fetches a cited
+page from a local server. Then everything is stopped. PostgreSQL and Redis (CI)."""
 
 import datetime as dt
 import os
@@ -8,15 +9,18 @@ import signal
 import socket
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import redis
 from django.conf import settings
 from django.utils import timezone
 
 from newsdesk.celery import app as celery_app
+from partners import services as partner_services
 from sources.models import Citation, LinkStatus
 from stories import workflow
 from stories.models import Story, StoryStatus
@@ -39,6 +43,15 @@ def _stack_redis_url() -> str:
     parts = urlsplit(settings.REDIS_URL)
     number = int(parts.path.strip("/") or 0)
     return urlunsplit(parts._replace(path=f"/{(number + 8) % 16}"))
+
+
+def _status(url: str, key: str) -> int:
+    request = urllib.request.Request(url, headers={"Authorization": f"Api-Key {key}"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - ours
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def _healthy(url: str) -> bool:
@@ -104,12 +117,23 @@ def test_the_procfile_stack_serves_publishes_and_fetches(stack):
     workflow.story_schedule(
         story=story, by=editor, publish_at=timezone.now() + dt.timedelta(days=1)
     )
-    Story.objects.filter(pk=story.pk).update(scheduled_for=timezone.now() - dt.timedelta(hours=1))
-
     assert wait_for(lambda: _healthy(f"{stack['url']}/healthz"), timeout=30), tail()
+
+    # A partner asks for it while it is scheduled: 404, and gunicorn remembers that state in
+    # the stack's Redis (stories/api/states.py).
+    _, key = partner_services.partner_create(name="Stack Partner", rate_per_minute=1000)
+    detail = f"{stack['url']}/api/v1/stories/{story.slug}/"
+    assert [_status(detail, key) for _ in range(3)] == [404, 404, 404]
+    assert redis.Redis.from_url(stack["redis"]).keys(f"*api:state:*:{story.slug}")
+
+    Story.objects.filter(pk=story.pk).update(scheduled_for=timezone.now() - dt.timedelta(hours=1))
     assert wait_for(
         lambda: Story.objects.get(pk=story.pk).status == StoryStatus.PUBLISHED, timeout=30
     ), f"beat and the worker did not publish the due story:\n{tail()}"
+    # Published by another process (the worker): the remembered state must not outlive it
+    # (it would for NEWSDESK_API_STATE_SECONDS, 60 s, had the worker's commit not moved the
+    # story's epoch).
+    assert wait_for(lambda: _status(detail, key) == 200, timeout=5), tail()
     page = urllib.request.urlopen(f"{stack['url']}/stories/{story.slug}/", timeout=5)  # noqa: S310
     assert b"Published by the stack" in page.read()
 
