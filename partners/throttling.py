@@ -4,6 +4,8 @@ import functools
 import hmac
 import logging
 import math
+import os
+import threading
 import time
 from dataclasses import dataclass
 
@@ -136,13 +138,32 @@ def partner_key_check_counted(
 
 
 def _run(script, keys: list, args: list):
-    """EVALSHA straight from the client (the script object's call costs as much again as
-    Redis running it); loaded into Redis again should Redis have lost it."""
-    client = get_redis_connection("default")
+    """EVALSHA on this thread's own connection (`_own_connection`); the script is loaded into
+    Redis again should Redis have lost it. Any other failure drops the connection (the next
+    call opens a new one) and is raised as a RedisError: the caller then checks the database."""
+    connection = _own_connection()
     try:
-        return client.evalsha(script.sha, len(keys), *keys, *args)
-    except NoScriptError:
-        return script(keys=keys, args=args, client=client)
+        connection.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        return connection.read_response()
+    except NoScriptError:  # a whole answer was read: the connection is fine
+        return script(keys=keys, args=args, client=get_redis_connection("default"))
+    except (RedisError, OSError) as error:
+        connection.disconnect()
+        raise RedisError(f"The partner key script failed: {error}") from error
+
+
+_own = threading.local()
+
+
+def _own_connection():
+    """A Redis connection of this thread's own, made by the cache's pool but kept out of it:
+    the pool's lock, its readiness poll (a system call) and the retry wrapper around each
+    command cost a third of the hot path's round trip. Safe because every call reads its whole
+    answer or drops the connection; a new one after a fork or a new pool."""
+    pool = get_redis_connection("default").connection_pool
+    if getattr(_own, "pool", None) is not pool or _own.pid != os.getpid():
+        _own.connection, _own.pool, _own.pid = pool.make_connection(), pool, os.getpid()
+    return _own.connection
 
 
 def _key_from_raw_entry(digest: str, prefix: str, raw: bytes) -> PartnerKey | None:

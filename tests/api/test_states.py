@@ -32,15 +32,18 @@ def remembered(client, url):
 
 @pytest.fixture
 def redis_commands(monkeypatch):
-    """The names of the Redis commands the web process sends, in order."""
+    """The names of the Redis commands the web process sends, in order (on any connection,
+    pooled or the key check's own)."""
+    from redis.connection import AbstractConnection
+
     sent = []
-    original = redis.Redis.execute_command
+    original = AbstractConnection.send_command
 
     def spy(self, *args, **options):
         sent.append(args[0])
         return original(self, *args, **options)
 
-    monkeypatch.setattr(redis.Redis, "execute_command", spy)
+    monkeypatch.setattr(AbstractConnection, "send_command", spy)
     return sent
 
 
@@ -247,4 +250,21 @@ def test_a_redis_that_lost_its_scripts_loads_them_again(api, story, store, redis
     )
     redis_commands.clear()
     assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert redis_commands == ["EVALSHA"]
+
+
+def test_a_dropped_connection_costs_one_database_check_then_reconnects(
+    api, story, store, redis_commands, django_assert_num_queries
+):
+    """Redis restarted or a network blip: the key check's own connection is dropped."""
+    url = f"/api/v1/stories/{story.slug}/"
+    etag = remembered(api, url)["ETag"]
+    store.client_kill_filter(_type="normal", skipme=True)  # every other client's connection
+    assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304  # from the database
+    redis_commands.clear()
+    with django_assert_num_queries(0):  # a new connection (its handshake), then the script
+        assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        assert redis_commands.count("EVALSHA") == 1
+        redis_commands.clear()
+        assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert redis_commands == ["EVALSHA"]
