@@ -366,10 +366,14 @@ def main():
         f"{inproc['detail (warm)']:.3f} ms, 304 {inproc['304 revalidation']:.3f} ms. The "
         "rest of each request (gunicorn parsing HTTP, a new TCP connection per request since "
         "sync workers do not keep connections alive, wrk itself) costs every row alike. "
-        "Run to run, on this shared 2-core machine: over six runs on 2026-11-22 the 304 row "
-        "measured 69.7–74% of the floor and the warm detail 64–67%; the 304's margin over "
-        "its 70% target is thin, and most of what is left is the one Redis round trip "
-        "(redis-py's call about 70 µs in-process, Lua 12 µs in Redis).",
+        "Run to run, on this shared 2-core machine (2026-11-22, after the key check's script "
+        "moved to a connection of its own, out of redis-py's pool): the 304 row measured "
+        "76–78% of the floor and the warm detail 67–70% over four runs (69.7–74% and 64–67% "
+        "before). A busy moment can still pull one row down (one run showed the public page "
+        "at 27%, 37–38% in the runs either side); that is why the floor is the best of three "
+        "and a row worth doubting is worth running again. What is left of a 304 is mostly "
+        "the one Redis round trip (about 50 µs in-process, of which the Lua script is 12 µs "
+        "in Redis).",
         "Wagtail 8.0 API v2 on the same kind of machine (from the issue): detail ~100 req/s and 20 "
         "queries, list of 20 ~11 req/s and 286 queries, floor ~5,000 req/s — i.e. detail ≈2% and "
         "list ≈0.2% of the floor.",
