@@ -10,6 +10,7 @@ those take effect at once, even for a request that read the key just before the 
 import functools
 import hashlib
 import hmac
+import logging
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -25,6 +26,8 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_api_key.permissions import KeyParser
 
 from partners.models import Partner, PartnerKey
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,28 @@ def partner_keys_forget(*, prefixes) -> None:
 
 
 def _forget(prefixes: list[str]) -> None:
-    cache.delete_many(
-        [name for prefix in prefixes for name in (key_cache_key(prefix), key_token_key(prefix))]
-    )
+    names = [name for prefix in prefixes for name in (key_cache_key(prefix), key_token_key(prefix))]
     seconds = settings.NEWSDESK_API_KEY_CACHE_SECONDS
-    if seconds > 0:
-        cache.set_many({key_barred_key(prefix): True for prefix in prefixes}, timeout=seconds)
+    if not isinstance(caches["default"], RedisCache):
+        cache.delete_many(names)
+        if seconds > 0:
+            cache.set_many({key_barred_key(prefix): True for prefix in prefixes}, timeout=seconds)
+        return
+    # Straight to Redis, not through the cache (which ignores a Redis it cannot reach): a
+    # revocation that could not be passed on must at least be logged.
+    pipeline = get_redis_connection("default").pipeline()
+    pipeline.delete(*[cache.make_and_validate_key(name) for name in names])
+    for prefix in prefixes if seconds > 0 else ():
+        pipeline.set(cache.make_and_validate_key(key_barred_key(prefix)), 1, ex=seconds)
+    try:
+        pipeline.execute()
+    except RedisError:
+        log.warning(
+            "Could not drop the remembered checks of keys %s: Redis is unreachable. They may "
+            "keep working for up to %s s once it is back.",
+            ", ".join(prefixes),
+            seconds,
+        )
 
 
 def partner_forget(*, partner_id: int) -> None:

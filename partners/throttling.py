@@ -162,7 +162,9 @@ def _own_connection():
     answer or drops the connection; a new one after a fork or a new pool."""
     pool = get_redis_connection("default").connection_pool
     if getattr(_own, "pool", None) is not pool or _own.pid != os.getpid():
-        _own.connection, _own.pool, _own.pid = pool.make_connection(), pool, os.getpid()
+        # Made as the pool makes its own, but not counted by it: nothing takes it back there.
+        connection = pool.connection_class(**pool.connection_kwargs)
+        _own.connection, _own.pool, _own.pid = connection, pool, os.getpid()
     return _own.connection
 
 

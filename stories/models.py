@@ -6,7 +6,7 @@ of its own; everything here is what a journalist writes.
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -97,12 +97,32 @@ class StoryStatus(models.TextChoices):
 
 
 class StoryQuerySet(models.QuerySet):
+    # Above this many rows a bulk update is announced as a change to every story.
+    UPDATE_NAMES_AT_MOST = 500
+
     def update(self, **kwargs):
-        """Announces a bulk change too (`story_rows_updating`, before it, while the rows it
-        touches can still be found): it sends no `post_save`, yet caches that hold story
-        states must hear of it (stories/receivers.py)."""
-        story_rows_updating.send(sender=self.model, queryset=self, fields=set(kwargs))
-        return super().update(**kwargs)
+        """Announces a bulk change too (`story_rows_updating`): it sends no `post_save`, yet
+        caches that hold story states must hear of it (stories/receivers.py).
+
+        In one transaction: the rows are locked and their slugs read first, and exactly those
+        rows are updated, so a row that starts to match in between is neither changed nor
+        missed; receivers' on-commit work runs only once the update has committed.
+        """
+        db = self._db or router.db_for_write(self.model)
+        with transaction.atomic(using=db, savepoint=False):
+            locked = self.using(db).select_for_update().order_by()
+            # Locked in key order, as every bulk update locks them: two cannot deadlock.
+            in_order = locked.order_by("pk").values_list("pk", "slug")
+            rows = list(in_order[: self.UPDATE_NAMES_AT_MOST + 1])
+            if not rows:
+                return 0
+            slugs = None  # every story
+            new_slug = kwargs.get("slug", "")
+            if len(rows) <= self.UPDATE_NAMES_AT_MOST and isinstance(new_slug, str):
+                slugs = [slug for _, slug in rows] + ([new_slug] if new_slug else [])
+                locked = self.model._base_manager.using(db).filter(pk__in=[pk for pk, _ in rows])
+            story_rows_updating.send(sender=self.model, slugs=slugs, using=db)
+            return models.QuerySet.update(locked, **kwargs)
 
 
 class Story(FSMModelMixin, models.Model):

@@ -11,7 +11,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from sources.models import Citation, Outlet
-from stories.api.states import remembers_states, stories_changed, stories_changed_on_commit
+from stories.api.states import stories_changed, stories_changed_on_commit
 from stories.checks import desk_changed
 from stories.models import DictionaryWord, Entity, Story, StoryEntity
 from stories.services import stories_mark_shown_parts_changed
@@ -54,16 +54,13 @@ def story_row_changed(sender, instance, using, **kwargs):
     # Whatever changed (status, version, the row itself), the states remembered at its slug,
     # and at the slug it was loaded with, are stale once it commits (stories/api/states.py).
     slugs = {instance.slug, getattr(instance, "loaded_slug", None)} - {None}
+    instance.loaded_slug = instance.slug  # a second rename of this instance starts from here
     stories_changed_on_commit(slugs=slugs, using=using)
 
 
 @receiver(story_rows_updating, sender=Story, dispatch_uid="api-story-rows-updating")
-def story_rows_changing(sender, queryset, fields, **kwargs):
-    if not remembers_states():
-        return
-    # A bulk change of slugs could move a story anywhere: every state is stale then.
-    slugs = None if "slug" in fields else list(queryset.values_list("slug", flat=True))
-    stories_changed_on_commit(slugs=slugs, using=queryset.db)
+def story_rows_changing(sender, slugs, using, **kwargs):
+    stories_changed_on_commit(slugs=slugs, using=using)
 
 
 @receiver(post_migrate, dispatch_uid="api-stories-migrated")

@@ -8,7 +8,8 @@ story_changed = django.dispatch.Signal()
 
 STORY_EVENTS = ("published", "updated", "corrected", "withdrawn")
 
-# Sent by `Story.objects.filter(...).update(...)` before it runs, with: queryset (the rows it
-# is about to change), fields (the names it sets). Saves and deletes have Django's own
+# Sent by `Story.objects.filter(...).update(...)` inside its transaction, just before it runs,
+# with: slugs (those of the stories it changes, its new slug included; None: possibly any
+# story), using (the database alias). Saves and deletes have Django's own
 # post_save/post_delete.
 story_rows_updating = django.dispatch.Signal()

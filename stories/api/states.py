@@ -43,8 +43,9 @@ log = logging.getLogger(__name__)
 
 EPOCH_KEY = "api:stories-epoch"
 STORY_EPOCH_KEY = "api:story-epoch:{slug}"
-# A slug's epoch that expires is started again from the clock, which only makes the entries
-# filed under it stale: the expiry just keeps epochs of stories nobody reads from piling up.
+# A slug's epoch lives this long after its last move (it keeps epochs of stories nobody
+# changes from piling up); entries live far shorter (NEWSDESK_API_STATE_SECONDS), so none
+# filed under an epoch outlives it.
 STORY_EPOCH_SECONDS = 7 * 24 * 60 * 60
 # Goes into every state entry's key: bump it when `StoryState` changes shape, so processes of
 # two releases running side by side during a deploy never read each other's entries.
@@ -64,21 +65,20 @@ end
 # Runs after the key check and count (KEYS[1-2], ARGV[1-3]). KEYS[3]: the all-stories epoch,
 # KEYS[4]: the slug's epoch, KEYS[5]: the story's remembered state. ARGV[4], ARGV[5]: the
 # head and tail of its cached representation's key around "id:version:rendition" (tail ''
-# when no body is wanted); ARGV[6]: a new slug epoch's seconds.
+# when no body is wanted). A slug whose epoch never moved (or expired) reads as epoch 0, and
+# no key is made for it (a partner asking for made-up slugs must not fill Redis): its first
+# move starts from the clock, far above 0, and an entry filed under 0 expires long before
+# an epoch does.
 STATE_LUA = (
     _CLOCK_LUA
     + """
-local function current(key, seconds)
+local function current(key)
   local value = redis.call('GET', key)
   if value then return value end
-  if seconds then
-    redis.call('SET', key, clock(), 'NX', 'EX', seconds)
-  else
-    redis.call('SET', key, clock(), 'NX')
-  end
+  redis.call('SET', key, clock(), 'NX')
   return redis.call('GET', key)
 end
-local epoch = current(KEYS[3], nil) .. '.' .. current(KEYS[4], ARGV[6])
+local epoch = current(KEYS[3]) .. '.' .. (redis.call('GET', KEYS[4]) or '0')
 local state = redis.call('GET', KEYS[5])
 local body = false
 if state then
@@ -133,7 +133,7 @@ def _rider(slug: str, body_kind: str | None) -> Rider:
     return Rider(
         lua=STATE_LUA,
         keys=(_epoch_key(), _story_epoch_key(slug), _state_key(slug)),
-        args=(head, tail, STORY_EPOCH_SECONDS),
+        args=(head, tail),
     )
 
 
@@ -165,7 +165,8 @@ def stories_changed(*, slugs=None) -> None:
     if slugs is None:
         keys, seconds = [_epoch_key()], ""
     else:
-        keys, seconds = [_story_epoch_key(slug) for slug in set(slugs)], STORY_EPOCH_SECONDS
+        keys = [_story_epoch_key(slug) for slug in set(slugs)]
+        seconds = max(STORY_EPOCH_SECONDS, 2 * settings.NEWSDESK_API_STATE_SECONDS)
     if not keys:
         return
     try:

@@ -325,3 +325,41 @@ def test_withdrawal_is_410_at_once_even_when_cached(known, story, editor, suffix
     assert known.get(url).status_code == 410
     assert known.get(url, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 410
     assert story.slug not in [i["slug"] for i in known.get(STORIES).json()["results"]]
+
+
+@pytest.mark.redis
+def test_a_revocation_redis_cannot_hear_of_is_logged(partner_key, monkeypatch, caplog):
+    import redis
+
+    from partners.authentication import partner_keys_forget
+
+    def unreachable(self, *args, **kwargs):
+        raise redis.ConnectionError("Connection refused")
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", unreachable)
+    partner_keys_forget(prefixes=["abc123"])
+    assert "Could not drop the remembered checks of keys abc123" in caplog.text
+
+
+@pytest.mark.redis
+def test_the_key_checks_own_connection_is_not_taken_from_the_pool(api, partner_key):
+    import threading
+
+    from django.db import connections
+    from django_redis import get_redis_connection
+
+    pool = get_redis_connection("default").connection_pool
+    api.get("/api/v1/stories/no-such-story/")
+    made = pool._created_connections
+
+    def ask():
+        try:
+            api.get("/api/v1/stories/x/")
+        finally:
+            connections.close_all()  # the thread's own database connection
+
+    threads = [threading.Thread(target=ask) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+        thread.join()
+    assert pool._created_connections <= made + 1  # threads' own ones are not the pool's

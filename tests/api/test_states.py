@@ -124,6 +124,7 @@ def test_entries_expire_on_their_own_should_a_change_go_unheard(api, story, stor
 def test_a_lost_epoch_starts_again_at_a_value_no_old_entry_carries(api, story, store, lost):
     """Redis restarted, was emptied, or evicted or expired an epoch."""
     url = f"/api/v1/stories/{story.slug}/"
+    states.stories_changed(slugs=[story.slug])  # the story was changed once
     remembered(api, url)
     entry = store.get(states._state_key(story.slug))
     store.delete(
@@ -131,12 +132,18 @@ def test_a_lost_epoch_starts_again_at_a_value_no_old_entry_carries(api, story, s
     )
     response = api.get(url)
     assert response.status_code == 200
-    tag = b"%s.%s" % (
-        store.get(states._epoch_key()),
-        store.get(states._story_epoch_key(story.slug)),
-    )
+    slug_epoch = store.get(states._story_epoch_key(story.slug)) or b"0"  # 0: never moved
+    tag = b"%s.%s" % (store.get(states._epoch_key()), slug_epoch)
     assert not entry.startswith(tag + b" ")  # the old entry was not used...
     assert store.get(states._state_key(story.slug)).startswith(tag + b" ")  # ...but replaced
+
+
+def test_asking_for_made_up_slugs_leaves_nothing_behind_in_redis(api, store):
+    before = set(store.keys("*"))
+    for number in range(5):
+        assert api.get(f"/api/v1/stories/made-up-{number}/").status_code == 404
+    added = {key for key in set(store.keys("*")) - before if b"made-up" in key}
+    assert added == set()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -268,3 +275,34 @@ def test_a_dropped_connection_costs_one_database_check_then_reconnects(
         redis_commands.clear()
         assert api.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert redis_commands == ["EVALSHA"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_update_outside_a_transaction_moves_the_epoch_only_once_it_committed(
+    story, monkeypatch
+):
+    """An admin action runs outside any transaction: had the epoch moved before the UPDATE,
+    a request in between would file the old row under the new epoch."""
+    seen = []
+    move = states.stories_changed
+
+    def moved(**kwargs):
+        seen.append((kwargs, Story.objects.get(pk=story.pk).rendition))
+        move(**kwargs)
+
+    monkeypatch.setattr(states, "stories_changed", moved)
+    services.stories_mark_shown_parts_changed(story_ids=[story.pk])
+    assert seen == [({"slugs": [story.slug]}, story.rendition + 1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bulk_update_of_many_stories_moves_the_all_stories_epoch(journalist, store, monkeypatch):
+    from stories.models import StoryQuerySet
+
+    factories.story(by=journalist, published=True)
+    factories.story(by=journalist, published=True)
+    epoch = store.get(states._epoch_key())
+    monkeypatch.setattr(StoryQuerySet, "UPDATE_NAMES_AT_MOST", 1)
+    assert Story.objects.all().update(rendition=7) == 2
+    assert store.get(states._epoch_key()) != epoch
+    assert set(Story.objects.values_list("rendition", flat=True)) == {7}
