@@ -368,7 +368,7 @@ def main():
         "sync workers do not keep connections alive, wrk itself) costs every row alike. "
         "Run to run, on this shared 2-core machine (2026-11-22, after the key check's script "
         "moved to a connection of its own, out of redis-py's pool): the 304 row measured "
-        "76–78% of the floor and the warm detail 67–70% over four runs (69.7–74% and 64–67% "
+        "76–78% of the floor and the warm detail 67–70% over five runs (69.7–74% and 64–67% "
         "before). A busy moment can still pull one row down (one run showed the public page "
         "at 27%, 37–38% in the runs either side); that is why the floor is the best of three "
         "and a row worth doubting is worth running again. What is left of a 304 is mostly "
