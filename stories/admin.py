@@ -42,6 +42,7 @@ from stories.models import (
     StoryTransition,
     TemplateSection,
 )
+from stories.templatetags.story_admin import attrs_html
 from stories.widgets import PrefetchedAutocompleteMixin, PrefetchedRelationsForm
 
 
@@ -121,17 +122,6 @@ def _is_plain(cls) -> bool:
     }
 
 
-def _attrs_html(attrs: dict) -> str:
-    return "".join(
-        ""
-        if value is False
-        else f" {conditional_escape(name)}"
-        if value is True
-        else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
-        for name, value in attrs.items()
-    )
-
-
 class QuickWidget:
     """Renders an input or textarea widget without the template engine, byte for byte as
     Django's templates would."""
@@ -139,19 +129,19 @@ class QuickWidget:
     def render(self, name, value, attrs=None, renderer=None):
         context = self.get_context(name, value, attrs)
         widget = context["widget"]
-        attrs_html = _attrs_html(widget["attrs"])
+        attributes = attrs_html(widget["attrs"])
         if self.template_name == _SELECT_TEMPLATE:
-            return mark_safe(self._select(widget, attrs_html))  # noqa: S308 - escaped
+            return mark_safe(self._select(widget, attributes))  # noqa: S308 - escaped
         if self.template_name == _TEXTAREA_TEMPLATE:
             text = conditional_escape(widget["value"]) if widget["value"] else ""
-            html = f'<textarea name="{conditional_escape(widget["name"])}"{attrs_html}>\n'
+            html = f'<textarea name="{conditional_escape(widget["name"])}"{attributes}>\n'
             return mark_safe(f"{html}{text}</textarea>\n")  # noqa: S308 - every part escaped
         value_html = ""
         if widget["value"] is not None:
             value_html = f' value="{conditional_escape(str(widget["value"]))}"'
         html = (
             f'<input type="{conditional_escape(widget["type"])}" '
-            f'name="{conditional_escape(widget["name"])}"{value_html}{attrs_html}>\n'
+            f'name="{conditional_escape(widget["name"])}"{value_html}{attributes}>\n'
         )
         if self.template_name == _DATE_TEMPLATE:
             html = f'<p class="date">\n  {html}\n\n</p>\n'
@@ -169,8 +159,8 @@ class QuickWidget:
         return mark_safe(html)  # noqa: S308 - every part escaped
 
     @staticmethod
-    def _select(widget, attrs_html: str) -> str:
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{attrs_html}>']
+    def _select(widget, attributes: str) -> str:
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{attributes}>']
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
                 parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
@@ -178,7 +168,7 @@ class QuickWidget:
                 value = conditional_escape(str(option["value"]))
                 label = conditional_escape(option["label"])
                 parts.append(
-                    f'\n  <option value="{value}"{_attrs_html(option["attrs"])}>{label}</option>\n'
+                    f'\n  <option value="{value}"{attrs_html(option["attrs"])}>{label}</option>\n'
                 )
             if group_name:
                 parts.append("\n  </optgroup>")

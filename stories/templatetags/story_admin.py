@@ -19,7 +19,8 @@ def _name(field) -> str:
     return field.field["name"] if field.is_readonly else field.field.name
 
 
-def _attrs(attrs: dict) -> str:
+def attrs_html(attrs: dict) -> str:
+    """HTML attributes as Django's `attrs.html` writes them (True: the bare name; False: none)."""
     return "".join(
         ""
         if value is False
@@ -62,7 +63,7 @@ def _label(field) -> str:
     if bound.field.required and hasattr(bound.form, "required_css_class"):
         css = bound.form.required_css_class
         attrs["class"] = f"{attrs['class']} {css}" if "class" in attrs else css
-    return f"<label{_attrs(attrs)}>{contents}</label>"
+    return f"<label{attrs_html(attrs)}>{contents}</label>"
 
 
 def _field(field, single: bool) -> str:
