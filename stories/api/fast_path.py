@@ -2,11 +2,11 @@
 
 A partner polling a story, or a CDN revalidating it, gets a cached 200 or a 304. Django's
 session, authentication, messages and CSRF middleware do nothing for such a request (the API
-has its own keys, no cookies, no forms) yet cost as much as the answer itself; this middleware
-sits before them (after the security headers, the X-Frame-Options header and the replica
-routing, which still apply; it checks the Host header itself) and hands the request to the story view's fast path
-(`StoryRepresentationView.fast_response`). Anything that path does not answer itself goes on
-through the whole stack to DRF unchanged.
+has its own keys, no cookies, no forms) yet cost as much as the answer itself. This
+middleware sits before them, after the security headers, X-Frame-Options and the replica
+routing (which still apply), checks the Host header itself, and hands the request to the
+story view's fast path (`StoryRepresentationView.fast_response`). Anything that path does not
+answer goes on through the whole stack to DRF unchanged.
 """
 
 import functools

@@ -117,7 +117,7 @@ def enabled() -> bool:
     return (
         settings.NEWSDESK_API_CACHE
         and settings.NEWSDESK_API_STATE_SECONDS > 0
-        and remembers_states()
+        and _remembers_states()
     )
 
 
@@ -160,7 +160,7 @@ def stories_changed(*, slugs=None) -> None:
     reached is logged, not raised (the save stands, and the entries expire on their own).
     Moved whatever the settings say, so no process with the cache on can keep a state another
     process changed."""
-    if not remembers_states():
+    if not _remembers_states():
         return
     if slugs is None:
         keys, seconds = [_epoch_key()], ""
@@ -184,9 +184,9 @@ def stories_changed_on_commit(*, slugs=None, using: str = DEFAULT_DB_ALIAS) -> N
     transaction.on_commit(functools.partial(stories_changed, slugs=slugs), using=using, robust=True)
 
 
-def remembers_states() -> bool:
-    """Whether story changes must move epochs (Redis is the cache), so a caller can skip the
-    work of finding the slugs a bulk update touches when they cannot matter."""
+def _remembers_states() -> bool:
+    """Whether states are remembered anywhere at all (Redis is the cache): story changes
+    move epochs only then."""
     return isinstance(caches["default"], RedisCache)
 
 
