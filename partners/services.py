@@ -20,6 +20,7 @@ from django.utils import timezone
 from partners.authentication import partner_keys_forget
 from partners.models import ChangeEvent, Partner, PartnerKey, WebhookAttempt, WebhookDelivery
 from partners.webhooks import webhook_body, webhook_headers, webhook_secret_new
+from stories import visibility
 from stories.models import Story, StoryStatus
 
 log = logging.getLogger(__name__)
@@ -172,7 +173,7 @@ def change_events_release(*, now=None) -> list[ChangeEvent]:
         if event.available_at <= now
         or event.story is None
         or event.story.status != StoryStatus.PUBLISHED
-        or event.story.is_public(now)
+        or visibility.story_is_visible(event.story, now=now)
     ]
     if not held:
         return []
@@ -194,7 +195,7 @@ def change_events_release(*, now=None) -> list[ChangeEvent]:
             (released if public_before else suppressed).append(event)
         elif story is None or story.status != StoryStatus.PUBLISHED:
             suppressed.append(event)
-        elif not story.is_public(now):
+        elif not visibility.story_is_visible(story, now=now):
             event.available_at = story.embargo_until
             postponed.append(event)
         else:

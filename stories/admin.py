@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from sources.admin import CitationInline
-from stories import checks, permissions, revisions, selectors, services, workflow
+from stories import checks, permissions, revisions, selectors, services, visibility, workflow
 from stories.desk_views import EntityReviewFilter
 from stories.models import (
     Byline,
@@ -587,7 +587,7 @@ class StoryAdmin(admin.ModelAdmin):
     def preview_link(self, story):
         if not story.pk:
             return "Available after the first save."
-        label = "View on site" if story.is_public() else "Preview (staff only)"
+        label = "View on site" if visibility.story_is_visible(story) else "Preview (staff only)"
         return format_html('<a href="{}" target="_blank">{}</a>', story.get_absolute_url(), label)
 
     # --- Saving: only what the form changed, then one counted change and revision -------------
@@ -705,7 +705,7 @@ class StoryAdmin(admin.ModelAdmin):
         done = f"“{story.headline}” {step.done}"
         if action == "schedule":
             done += f": it goes live at {_when(story.scheduled_for)}"
-        elif action == "publish" and story.embargo_until and not story.is_public():
+        elif action == "publish" and story.embargo_until and not visibility.story_is_visible(story):
             done += f", under embargo until {_when(story.embargo_until)}"
         messages.success(request, done + ".")
         return True

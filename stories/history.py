@@ -7,7 +7,8 @@ shown on a story's page.
 
 from django.db.models import QuerySet
 
-from stories.models import Correction, Story, StoryStatus, StoryTransition
+from stories import visibility
+from stories.models import Correction, Story, StoryTransition
 from stories.selectors import stories_public
 
 
@@ -23,7 +24,8 @@ def corrections_public() -> QuerySet[Correction]:
 def story_withdrawn(*, slug: str) -> Story | None:
     """The withdrawn story at this slug, with only what its 410 page may show: never the text."""
     return (
-        Story.objects.filter(slug=slug, status=StoryStatus.WITHDRAWN)
+        visibility.stories_tombstoned()
+        .filter(slug=slug)
         .only("slug", "status", "withdrawn_at", "withdrawn_reason", "language")
         .first()
     )

@@ -6,6 +6,7 @@ import json
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
+from stories import visibility
 from stories.models import Story
 
 ENTITY_TYPES = {
@@ -128,7 +129,7 @@ def jsonld_script(data: dict) -> SafeString:
 
 def story_jsonld(story: Story) -> SafeString:
     """All JSON-LD for a story page; nothing at all unless the story is public."""
-    if not story.is_public():
+    if not visibility.story_is_visible(story):
         return mark_safe("")
     scripts = [jsonld_script(news_article(story))]
     faq = faq_page(story)

@@ -218,13 +218,6 @@ class Story(FSMModelMixin, models.Model):
     def has_dateline(self) -> bool:
         return bool(self.dateline_place and self.dateline_date)
 
-    def is_public(self, now=None) -> bool:
-        """Published and past any embargo: what readers, feeds and partners may see."""
-        now = now or timezone.now()
-        return self.status == StoryStatus.PUBLISHED and (
-            self.embargo_until is None or self.embargo_until <= now
-        )
-
     # The state machine. Each method only moves the state; `stories.workflow` wraps it with the
     # row lock, the field changes, the audit row, the signal and the e-mails.
 

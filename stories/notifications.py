@@ -10,6 +10,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db.models import Q
 from django.urls import reverse
 
+from stories import visibility
 from stories.models import Story
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def _message(story: Story, event: str, by, comment: str) -> tuple[str, str]:
         ]
     elif event == "published":
         subject = f"[{site}] Published: {story.headline}"
-        if story.embargo_until and not story.is_public():
+        if story.embargo_until and not visibility.story_is_visible(story):
             when = f"It goes live at {story.embargo_until:%Y-%m-%d %H:%M %Z} (embargo)."
         else:
             when = "It is live now."

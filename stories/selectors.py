@@ -5,17 +5,16 @@ import re
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections, router
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
-from django.utils import timezone
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from sources.models import Citation
+from stories import visibility
 from stories.models import (
     Byline,
     Entity,
     Story,
     StoryEntity,
     StorySection,
-    StoryStatus,
     StoryTemplate,
 )
 
@@ -23,11 +22,8 @@ BYLINES = Prefetch("byline_links", queryset=Byline.objects.select_related("user"
 
 
 def stories_public(*, now=None) -> QuerySet[Story]:
-    """Stories readers, feeds and partners may see: published and past any embargo."""
-    now = now or timezone.now()
-    return Story.objects.filter(status=StoryStatus.PUBLISHED).filter(
-        Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
-    )
+    """Stories readers, feeds and partners may see (`stories.visibility` decides)."""
+    return visibility.stories_visible(now=now)
 
 
 def stories_latest(*, limit: int = 20) -> QuerySet[Story]:

@@ -16,8 +16,8 @@ from django.utils.cache import (
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 
-from stories import history, selectors
-from stories.models import Entity, StoryStatus
+from stories import history, selectors, visibility
+from stories.models import Entity
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +47,11 @@ def story_detail(request, slug):
         response = _render_story(request, story, staff=True)
         add_never_cache_headers(response)
         return response
-    if story.status == StoryStatus.WITHDRAWN:
+    if visibility.story_is_tombstone(story):
         # Gone, not missing: readers and crawlers learn why, and never see the old text.
         response = render(request, "stories/gone.html", {"story": story}, status=410)
         return _public(response, story)
-    if not story.is_public():
+    if not visibility.story_is_visible(story):
         raise Http404("No such story.")
     etag = f'"page-{story.id}-{story.version}-{story.rendition}-{PAGE_REVISION}"'
     # Revalidation by ETag only: Last-Modified is the editorial update time, which an entity,
@@ -89,7 +89,7 @@ def _render_story(request, story, *, staff: bool):
             "story": story,
             "sections": selectors.story_sections_with_items(story),
             "loose_citations": selectors.story_loose_citations(story),
-            "is_preview": staff and not story.is_public(),
+            "is_preview": staff and not visibility.story_is_visible(story),
             "public_history": history.story_public_history(story),
             "workflow_history": history.story_history(story) if staff else None,
         },

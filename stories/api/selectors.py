@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from sources.models import Citation
+from stories import visibility
 from stories.models import (
     Byline,
     Correction,
@@ -102,22 +103,12 @@ class StoryState:
 
     @property
     def is_public(self) -> bool:
-        return self.status == StoryStatus.PUBLISHED and (
-            self.embargo_until is None or self.embargo_until <= timezone.now()
-        )
+        return visibility.story_is_visible(self)
 
     @property
     def is_tombstone(self) -> bool:
         """Withdrawn after partners could have seen it: answered with 410 Gone, not 404."""
-        return (
-            self.status == StoryStatus.WITHDRAWN
-            and self.published_at is not None
-            and (
-                self.embargo_until is None
-                or self.withdrawn_at is None
-                or self.embargo_until <= self.withdrawn_at
-            )
-        )
+        return visibility.story_is_tombstone(self)
 
 
 STATE_FIELDS = tuple(field.name for field in fields(StoryState))
@@ -262,11 +253,7 @@ def stories_for_api_page() -> QuerySet[Story]:
 
 def story_withdrawn(*, story_id: int) -> Story | None:
     """A withdrawn story with what its ninjs tombstone shows (template and bylines)."""
-    return (
-        Story.objects.filter(pk=story_id, status=StoryStatus.WITHDRAWN)
-        .select_related("template")
-        .first()
-    )
+    return visibility.stories_tombstoned().filter(pk=story_id).select_related("template").first()
 
 
 def _has_public_story():

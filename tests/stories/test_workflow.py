@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from stories import revisions, workflow
+from stories import revisions, visibility, workflow
 from stories.models import Byline, Correction, Story, StoryStatus, StoryTransition
 from stories.signals import story_changed
 from tests import factories
@@ -209,7 +209,7 @@ def events():
 def test_publish_sends_published_once_inside_the_transaction(people, events):
     story = story_in(StoryStatus.IN_REVIEW, people)
     story = workflow.story_publish(story=story, by=people["editor"])
-    assert story.is_public()
+    assert visibility.story_is_visible(story)
     assert events == [("published", story.pk, people["editor"], True)]
     workflow.stories_announce_embargo_lifted()
     assert len(events) == 1
@@ -264,7 +264,7 @@ def test_the_beat_task_publishes_due_stories(people, events, settings):
     Story.objects.filter(pk=story.pk).update(scheduled_for=timezone.now() - dt.timedelta(minutes=1))
     result = publish_due_stories_task.delay().get()
     assert result == {"published": [story.pk], "announced": []}
-    assert Story.objects.get(pk=story.pk).is_public()
+    assert visibility.story_is_visible(Story.objects.get(pk=story.pk))
     entry = settings.CELERY_BEAT_SCHEDULE["stories-publish-due"]
     assert entry["task"] == publish_due_stories_task.name
     assert entry["schedule"] == 60
@@ -422,7 +422,7 @@ def test_command_publish_at_sets_an_embargo(people):
     assert "Embargoed until 2099-01-01T00:00:00+00:00" in run(
         story.slug, "publish", "--by", "eddie", "--at", at
     )
-    assert not Story.objects.get(pk=story.pk).is_public()
+    assert not visibility.story_is_visible(Story.objects.get(pk=story.pk))
 
 
 @pytest.mark.parametrize(

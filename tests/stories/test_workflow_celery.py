@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from stories import workflow
+from stories import visibility, workflow
 from stories.models import Story, StoryStatus
 from stories.signals import story_changed
 from stories.tasks import publish_due_stories_task
@@ -35,7 +35,7 @@ def assert_published_once(due, later, events):
     due.refresh_from_db()
     later.refresh_from_db()
     assert (due.status, later.status) == (StoryStatus.PUBLISHED, StoryStatus.SCHEDULED)
-    assert due.is_public() and due.announced_at is not None
+    assert visibility.story_is_visible(due) and due.announced_at is not None
     step = due.transitions.latest("id")
     assert (step.action, step.by_id, step.to_status) == ("publish_scheduled", None, "published")
     assert events == [due.pk]

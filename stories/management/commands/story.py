@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from stories import workflow
+from stories import visibility, workflow
 from stories.models import Story
 
 REFUSED, USAGE, FORBIDDEN = 1, 2, 3
@@ -64,7 +64,11 @@ class Command(BaseCommand):
         extra = ""
         if story.scheduled_for and story.status == "scheduled":
             extra = f" It goes live at {timezone.localtime(story.scheduled_for).isoformat()}."
-        elif story.status == "published" and story.embargo_until and not story.is_public():
+        elif (
+            story.status == "published"
+            and story.embargo_until
+            and not visibility.story_is_visible(story)
+        ):
             extra = f" Embargoed until {timezone.localtime(story.embargo_until).isoformat()}."
         self.stdout.write(f"“{story.headline}” {done}; it is now {story.status}.{extra}")
 
