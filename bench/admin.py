@@ -54,9 +54,9 @@ def build(stories: int):
 
     from sources.models import Citation
     from stories import services
-    from stories.bulk_stories import _entity_pool, _outlets, _paragraphs
     from stories.models import Byline, FAQItem, StoryEntity, StoryTemplate
     from stories.rendering import render_markdown
+    from stories.services.generated import _entity_pool, _outlets, _paragraphs
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

@@ -408,11 +408,23 @@ class StoryAdminForm(forms.ModelForm):
     """The story form, carrying the version it was loaded at so a stale save is refused."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    update_live = forms.BooleanField(
+        required=False,
+        label="Update the live story",
+        help_text="Readers and partners get this change as soon as it is saved; it is logged "
+        "as a live update in the story's history.",
+    )
+    # Set by StoryAdmin.get_form: a refusal the service raised on the first try of this POST,
+    # shown on the re-displayed form with the typed text.
+    refusal = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        elif "slug" in self.fields:
+            # A draft needs only its headline: the service makes the slug from it.
+            self.fields["slug"].required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -435,6 +447,10 @@ class StoryAdminForm(forms.ModelForm):
         loaded = cleaned.get("loaded_version")
         if loaded != current.version:
             raise ValidationError(self.conflict_message(current, loaded), code="conflict")
+        if self.refusal is not None:
+            if isinstance(self.refusal, services.LiveUpdateUnconfirmed):
+                self.add_error("update_live", "Tick this to save your change to the live story.")
+            raise ValidationError(" ".join(self.refusal.reasons), code="refused")
         return cleaned
 
     @staticmethod
@@ -592,23 +608,25 @@ class StoryAdmin(admin.ModelAdmin):
 
     # --- Saving: only what the form changed, then one counted change and revision -------------
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"refusal": getattr(request, "story_refusal", None)})
+
     def save_model(self, request, obj, form, change):
+        # A change is saved with its parts in one service call (save_related).
         if not change:
             services.story_create(story=obj, by=request.user)
-            return
-        # Only the fields on the form: status, times and version belong to the workflow, and
-        # this instance may have been loaded before a workflow step changed them.
-        concrete = {f.name for f in Story._meta.concrete_fields}
-        fields = [name for name in form.changed_data if name in concrete]
-        if fields:
-            obj.save(update_fields=fields)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change and (form.has_changed() or any(fs.has_changed() for fs in formsets)):
-            services.story_record_change(
-                story=form.instance, by=request.user, comment=self.change_summary(form, formsets)
-            )
+        if not change:
+            return
+        services.story_update(
+            story=form.instance,
+            by=request.user,
+            changes=self.story_changes(form, formsets),
+            expected_version=form.cleaned_data.get("loaded_version"),
+            live_update=bool(form.cleaned_data.get("update_live")),
+        )
         if change:
             # The cheap checks on every save, so the journalist sees the count before submitting.
             findings = checks.story_findings(form.instance, cheap_only=True)
@@ -619,11 +637,41 @@ class StoryAdmin(admin.ModelAdmin):
             )
             self.message_user(request, checks.findings_summary(findings), level)
 
+    @classmethod
+    def story_changes(cls, form, formsets) -> services.StoryChanges:
+        """What the form and its inlines changed, for `services.story_update` to save."""
+        changes = services.StoryChanges(
+            fields={
+                name: form.cleaned_data[name]
+                for name in form.changed_data
+                if name in services.EDITABLE_FIELDS
+            }
+        )
+        for formset in formsets:
+            formset.save(commit=False)  # sorts the forms into new, changed and deleted; saves none
+            by_instance = {id(f.instance): f for f in formset.forms}
+            for part in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
+                part_form = by_instance.get(id(part))
+                changes.saved.append(
+                    services.PartChange(
+                        part=part,
+                        changed=list(part_form.changed_data) if part_form else [],
+                        fetch_again=bool(part_form and part_form.cleaned_data.get("fetch_again")),
+                    )
+                )
+            changes.deleted.extend(formset.deleted_objects)
+        changes.note = cls.change_summary(form, formsets)
+        return changes
+
     @staticmethod
     def change_summary(form, formsets) -> str:
         """The revision's note: "Changed headline; sections: “What's happened”; citations: 1 added."."""
         parts = []
-        fields = [form.fields[n].label or n for n in form.changed_data if n != "loaded_version"]
+        fields = [
+            form.fields[n].label or n
+            for n in form.changed_data
+            if n not in ("loaded_version", "update_live")
+        ]
         if fields:
             parts.append("Changed " + ", ".join(str(f).lower() for f in fields))
         for formset in formsets:
@@ -666,7 +714,15 @@ class StoryAdmin(admin.ModelAdmin):
             story = self.get_object(request, unquote(object_id))
             if story is not None:
                 self.check_action_allowed(request, story, action)
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except workflow.TransitionForbidden as refused:
+            raise PermissionDenied(str(refused)) from refused
+        except workflow.TransitionRefused as refused:
+            # The service refused the save (and rolled it back): show the form again with the
+            # typed text and the reason at the top, as a validation error would.
+            request.story_refusal = refused
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     @staticmethod
     def check_action_allowed(request, story, action: str) -> None:

@@ -17,24 +17,16 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from stories import permissions, services
 from stories.checks import entities_stale, entity_review_cutoff
 from stories.importing import (
     MAX_TEXT_CHARS,
     StoryImportRefused,
-    story_entity_link,
     story_import,
     story_import_findings,
     story_text_parse,
 )
 from stories.models import Entity, EntityKind, Story, StoryStatus, StoryTemplate
-
-try:  # The workflow's rule for who edits which story, when it is there.
-    from stories.permissions import story_can_edit
-except ImportError:  # pragma: no cover - before the workflow's permissions existed
-
-    def story_can_edit(user, story) -> bool:
-        return user.has_perm("stories.change_story")
-
 
 MAX_UPLOAD_BYTES = MAX_TEXT_CHARS * 4  # UTF-8 takes at most four bytes a character
 
@@ -183,13 +175,13 @@ def stale_entities_page(request):
 def story_link_entity(request, story_id: int):
     """The checklist's one-click fix: link a known entity the story mentions."""
     story = get_object_or_404(Story, pk=story_id)
-    if not story_can_edit(request.user, story):
+    if not permissions.story_can_edit(request.user, story):
         raise PermissionDenied("You may not change this story.")
     entity_id = request.POST.get("entity", "")
     if not entity_id.isdigit():
         return HttpResponseBadRequest("Say which entity to link (its id in “entity”).")
     entity = get_object_or_404(Entity, pk=int(entity_id))
-    story_entity_link(story=story, entity=entity, by=request.user)
+    services.story_link_entity(story=story, entity=entity, by=request.user)
     messages.success(request, f"“{entity.name}” is now linked to this story.")
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from stories.permissions import allows
 from stories.rendering import render_markdown
 from stories.signals import story_rows_updating
 
@@ -225,7 +224,6 @@ class Story(FSMModelMixin, models.Model):
         field=status,
         source=StoryStatus.DRAFT,
         target=StoryStatus.IN_REVIEW,
-        permission=allows("submit"),
     )
     def submit(self):
         """Submit for review."""
@@ -234,7 +232,6 @@ class Story(FSMModelMixin, models.Model):
         field=status,
         source=[StoryStatus.IN_REVIEW, StoryStatus.SCHEDULED],
         target=StoryStatus.DRAFT,
-        permission=allows("request_changes"),
     )
     def request_changes(self):
         """Back to the authors with a comment (also takes a story off the schedule)."""
@@ -243,7 +240,6 @@ class Story(FSMModelMixin, models.Model):
         field=status,
         source=[StoryStatus.IN_REVIEW, StoryStatus.SCHEDULED],
         target=StoryStatus.PUBLISHED,
-        permission=allows("publish"),
     )
     def publish(self):
         """Publish now, or at its embargo time."""
@@ -252,7 +248,6 @@ class Story(FSMModelMixin, models.Model):
         field=status,
         source=StoryStatus.IN_REVIEW,
         target=StoryStatus.SCHEDULED,
-        permission=allows("schedule"),
     )
     def schedule(self):
         """Publish automatically at a set time."""
@@ -261,16 +256,22 @@ class Story(FSMModelMixin, models.Model):
         field=status,
         source=StoryStatus.SCHEDULED,
         target=StoryStatus.PUBLISHED,
-        permission=allows("publish_scheduled"),
     )
     def publish_scheduled(self):
         """The scheduler publishing a story whose time has come."""
 
     @transition(
         field=status,
+        source=StoryStatus.DRAFT,
+        target=StoryStatus.PUBLISHED,
+    )
+    def publish_archived(self):
+        """Loading a story that was already published elsewhere (the demo, an archive)."""
+
+    @transition(
+        field=status,
         source=StoryStatus.PUBLISHED,
         target=StoryStatus.WITHDRAWN,
-        permission=allows("withdraw"),
     )
     def withdraw(self):
         """Take it down for good; the page then answers 410 Gone with the reason."""
@@ -279,7 +280,6 @@ class Story(FSMModelMixin, models.Model):
         field=status,
         source=StoryStatus.PUBLISHED,
         target=StoryStatus.PUBLISHED,
-        permission=allows("correct"),
     )
     def correct(self):
         """Add a public correction note; the story stays published."""

@@ -1,11 +1,17 @@
 """Who may do what to a story: the newsroom's roles and the four-eyes rule, in one place.
 
 Editors hold `stories.publish_story` (the desk's powers) and `stories.change_any_story`;
-journalists hold the plain model permissions and may edit only their own drafts. The model's
-transitions, the admin and the `story` command all ask here, so a rule never lives twice.
+journalists hold the plain model permissions and edit the drafts they are on the byline of.
+Journalists may *read* every colleague's story, draft or not, and its revisions (a newsroom
+works in the open), but not manage accounts. The workflow and editing services, the admin and
+the commands all ask here, so a rule never lives twice.
 
-This module imports no models: `stories.models` uses it to guard its transitions.
+The four-eyes rule holds past approval: someone who wrote a story (on its byline now or in
+any revision) may neither approve it nor change it once another editor has scheduled or
+published it; their change would reach readers unreviewed.
 """
+
+from stories import selectors
 
 JOURNALISTS = "Journalists"
 EDITORS = "Editors"
@@ -24,7 +30,9 @@ _EDITOR_ONLY = {
 # The four-eyes rule: nobody approves their own story for readers.
 _NOT_BY_AN_AUTHOR = {"publish", "schedule"}
 # Run by the beat task, never by a person.
-SYSTEM_ACTIONS = {"publish_scheduled"}
+SYSTEM_ACTIONS = {"publish_scheduled", "publish_archived"}
+# Approved by an editor: what is in them reaches readers without another review.
+APPROVED = {"scheduled", "published"}
 
 
 def is_editor(user) -> bool:
@@ -49,22 +57,43 @@ def has_written(user, story) -> bool:
         return True
     if user is None or not user.pk or not story.pk:
         return False
-    from stories.revisions import story_byline_user_ids  # this module imports no models
+    return user.pk in selectors.story_byline_user_ids(story)
 
-    return user.pk in story_byline_user_ids(story)
+
+def edit_refusal(user, story) -> str | None:
+    """Why `user` may not change `story` (its text or parts) now, or None when they may.
+
+    `None` as the user is the system (a management command run by an operator, a task).
+    """
+    if user is None:
+        return None
+    if not user.is_active:
+        return f"The account {user.get_username()} is inactive."
+    if story.status in APPROVED and has_written(user, story):
+        return (
+            "You wrote this story and another editor approved it: a change from you would reach "
+            "readers unreviewed (four-eyes rule). Ask another editor to make it."
+        )
+    if user.has_perm(CHANGE_ANY):
+        return None
+    if not user.has_perm("stories.change_story"):
+        return "You may not change stories."
+    if story.status != "draft":
+        return "Only editors can change a story once it has been submitted for review."
+    if not is_author(user, story):
+        return "Only the story's byline authors and editors can change this draft."
+    return None
 
 
 def story_can_edit(user, story) -> bool:
-    """Editors edit any story; a journalist edits a draft they are on the byline of."""
-    if user is None or not user.is_active:
-        return False
-    if user.has_perm(CHANGE_ANY):
-        return True
-    return (
-        user.has_perm("stories.change_story")
-        and story.status == "draft"
-        and (is_author(user, story) or story.created_by_id == user.pk)
-    )
+    """Editors edit any story their four-eyes rule allows; a journalist edits a draft they are
+    on the byline of (creating a story puts its creator there; taken off, they stop)."""
+    return user is not None and edit_refusal(user, story) is None
+
+
+def needs_live_confirmation(story) -> bool:
+    """A change to a published story reaches readers and partners on save: ask first."""
+    return story.status == "published"
 
 
 def story_can_delete(user, story) -> bool:
@@ -104,13 +133,3 @@ def refusal(action: str, story, user) -> str | None:
             )
         return None
     return f"Unknown action “{action}”."
-
-
-def allows(action: str):
-    """A django-fsm `permission=` callable for one action."""
-
-    def permission(story, user) -> bool:
-        return refusal(action, story, user) is None
-
-    permission.__name__ = f"may_{action}"
-    return permission

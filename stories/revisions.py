@@ -65,13 +65,6 @@ def story_versions(story: Story):
     )
 
 
-def story_byline_user_ids(story: Story) -> set[int]:
-    """Everyone on the story's byline in any of its saved revisions (the four-eyes rule)."""
-    revisions = Version.objects.get_for_object(story).values("revision_id")
-    bylines = Version.objects.get_for_model(Byline).filter(revision_id__in=revisions)
-    return {version.field_dict["user_id"] for version in bylines}
-
-
 def deleted_story_versions():
     """The last revision of each deleted story, newest deletion first: what can be recovered."""
     return (

@@ -6,6 +6,7 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections, router
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from reversion.models import Version
 
 from sources.models import Citation
 from stories import visibility
@@ -181,3 +182,10 @@ def story_ids_with_text(text: str, *, phrase: bool = False) -> QuerySet:
 # No stemming and no stop words: stories are in several languages, and editors search for
 # names and exact words. Migration 0007 indexes the same expression.
 SEARCH_CONFIG = "simple"
+
+
+def story_byline_user_ids(story: Story) -> set[int]:
+    """Everyone on the story's byline in any of its saved revisions (the four-eyes rule)."""
+    revisions = Version.objects.get_for_object(story).values("revision_id")
+    bylines = Version.objects.get_for_model(Byline).filter(revision_id__in=revisions)
+    return {version.field_dict["user_id"] for version in bylines}

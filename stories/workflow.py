@@ -301,6 +301,24 @@ def _stamp_published(locked: Story, now: dt.datetime) -> None:
     locked.published_at = now
 
 
+@transaction.atomic
+def story_publish_archived(*, story: Story, published_at: dt.datetime, comment: str) -> Story:
+    """Load a story that was already published elsewhere, with its original time.
+
+    For operators' commands only (the demo, archive imports): no person approves it here, so
+    no person may call it. Partners are told as of any other publication.
+    """
+
+    def apply(locked, now):
+        locked.published_at = published_at
+
+    story = _run(
+        story_id=story.pk, by=None, action="publish_archived", comment=comment, apply=apply
+    )
+    _announce_if_visible(story, timezone.now(), None)
+    return story
+
+
 def stories_publish_due(*, now: dt.datetime | None = None) -> list[Story]:
     """Publish every scheduled story whose time has come, however late (a missed run catches up).
 

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests import factories
+from tests import factories, write_contract
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -49,6 +49,13 @@ def _require_services(request):
             redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
         except redis.RedisError as exc:
             _missing(f"Redis at {settings.REDIS_URL} does not answer: {exc}")
+
+
+@pytest.fixture(autouse=True)
+def _write_contract():
+    """Every story write in every test must come from the service layer (tests/write_contract)."""
+    with write_contract.enforced():
+        yield
 
 
 @pytest.fixture(autouse=True)

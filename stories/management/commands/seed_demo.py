@@ -1,4 +1,8 @@
-"""Load the demo newsroom: two published stories, one draft and, in DEBUG, demo accounts."""
+"""Load the demo newsroom: two published stories, one draft and, in DEBUG, demo accounts.
+
+Stories are written through the services like any other: created, edited, then published as
+archived copies, so the revisions, the change log and partners' webhooks all know them.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,16 +11,15 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from sources.models import Citation, Outlet
-from stories import bulk_stories, demo_content, services
+from stories import demo_content, services, workflow
 from stories.models import (
     Entity,
     FAQItem,
     Story,
     StoryEntity,
-    StoryStatus,
     StoryTemplate,
-    StoryTransition,
 )
+from stories.services import generated
 
 DEMO_ACCOUNTS = [
     # username, first name, last name, group, superuser
@@ -57,7 +60,7 @@ class Command(BaseCommand):
                 "Demo accounts: journalist, editor, admin; password from NEWSDESK_DEMO_PASSWORD."
             )
         if options["stories"]:
-            added = bulk_stories.add_published_stories(options["stories"])
+            added = generated.add_published_stories(options["stories"])
             self.stdout.write(f"Bulk stories: {added} added, {options['stories']} wanted.")
 
     def demo_accounts(self):
@@ -119,14 +122,14 @@ class Command(BaseCommand):
             dateline_place=place,
             dateline_date=date,
         )
+        changes = services.StoryChanges(note="Demo content loaded by seed_demo.")
         sections = {s.key: s for s in story.sections.all()}
         for key, body in content["sections"].items():
             sections[key].body = body
-            sections[key].save()
+            changes.saved.append(services.PartChange(part=sections[key], changed=["body"]))
         citation_section = next((s for s in sections.values() if s.kind == "citations"), None)
         for order, (outlet, date, claim, quote, speaker) in enumerate(content["citations"]):
-            Citation.objects.create(
-                story=story,
+            citation = Citation(
                 section=citation_section,
                 outlet=outlets[outlet],
                 published_on=date,
@@ -135,25 +138,19 @@ class Command(BaseCommand):
                 speaker=speaker,
                 order=order,
             )
+            changes.saved.append(services.PartChange(part=citation))
         for order, (question, answer) in enumerate(content["faq"]):
-            FAQItem.objects.create(story=story, question=question, answer=answer, order=order)
+            faq = FAQItem(question=question, answer=answer, order=order)
+            changes.saved.append(services.PartChange(part=faq))
         for order, (slug, role) in enumerate(content["entities"]):
-            StoryEntity.objects.create(story=story, entity=entities[slug], role=role, order=order)
+            link = StoryEntity(entity=entities[slug], role=role, order=order)
+            changes.saved.append(services.PartChange(part=link))
+        story = services.story_update(story=story, by=None, changes=changes)
         if content.get("published"):
-            self.publish(story, content["published"])
+            # As if an editor had approved it on the day.
+            story = workflow.story_publish_archived(
+                story=story,
+                published_at=content["published"],
+                comment="Demo content loaded by seed_demo.",
+            )
         return story, True
-
-    def publish(self, story, when):
-        """Demo stories are published as if an editor had approved them on the day."""
-        Story.objects.filter(pk=story.pk).update(
-            status=StoryStatus.PUBLISHED, published_at=when, updated_at=when, announced_at=when
-        )
-        StoryTransition.objects.create(
-            story=story,
-            action="publish",
-            from_status=StoryStatus.DRAFT,
-            to_status=StoryStatus.PUBLISHED,
-            comment="Demo content loaded by seed_demo.",
-            at=when,
-        )
-        story.refresh_from_db()

@@ -1,4 +1,12 @@
-"""Writes to stories. Admin, API, tasks and management commands all come through here."""
+"""Editing a story and its parts: create, update, restore, delete, recover.
+
+Every call is one transaction around the story's row lock; it checks who is asking
+(`stories.permissions`) and ends in `story_record_change`, which counts the change exactly once:
+the version goes up, a revision is stored, and, for a story readers can see, `story_changed`
+tells partners (change log + webhook outbox, `partners.receivers`) and caches.
+"""
+
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -7,11 +15,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from reversion.models import Version
 
+from sources import services as source_services
+from sources.models import Citation
 from stories import permissions, revisions
 from stories.models import (
     Byline,
     Correction,
+    FAQItem,
     Story,
+    StoryEntity,
     StorySection,
     StoryStatus,
     StoryTemplate,
@@ -65,6 +77,174 @@ def story_create(
     )
     revisions.story_save_revision(story=story, by=by, comment="Created.")
     return story
+
+
+# The records a story owns and that its editors change with it.
+STORY_PARTS = (StorySection, Byline, Citation, FAQItem, StoryEntity)
+# Story fields people edit; status, times, version and rendition belong to the workflow.
+EDITABLE_FIELDS = (
+    "headline",
+    "slug",
+    "summary",
+    "template",
+    "dateline_place",
+    "dateline_date",
+    "language",
+)
+
+
+class StoryConflict(TransitionRefused):
+    """Someone saved the story after this edit was begun: nothing is saved, nothing lost."""
+
+    def __init__(self, reasons, *, current: Story):
+        super().__init__(reasons)
+        self.current = current
+
+
+class LiveUpdateUnconfirmed(TransitionRefused):
+    """A change to a published story was saved without confirming it goes live at once."""
+
+
+@dataclass
+class PartChange:
+    """A part to save (new or changed), with the fields that changed and whether to fetch a
+    citation's link again."""
+
+    part: object
+    changed: list[str] = field(default_factory=list)
+    fetch_again: bool = False
+
+
+@dataclass
+class StoryChanges:
+    """One edit: story fields, parts saved and parts deleted, and the note for the revision."""
+
+    fields: dict = field(default_factory=dict)
+    saved: list[PartChange] = field(default_factory=list)
+    deleted: list = field(default_factory=list)
+    note: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.saved or self.deleted)
+
+
+def story_edit_refusal(
+    *, story: Story, by, expected_version: int | None = None, live_update: bool = False
+) -> TransitionRefused | TransitionForbidden | None:
+    """Why this edit may not be saved now, or None: the one check the form runs early (to
+    show it next to the typed text) and `story_update` runs again under the lock."""
+    if expected_version is not None and expected_version != story.version:
+        return StoryConflict(
+            f"This story was changed after you opened it: it is now version {story.version}, "
+            f"you opened version {expected_version}. Nothing was saved.",
+            current=story,
+        )
+    reason = permissions.edit_refusal(by, story)
+    if reason:
+        return TransitionForbidden(reason)
+    if permissions.needs_live_confirmation(story) and not live_update:
+        return LiveUpdateUnconfirmed(
+            "This story is published: readers and partners get your change as soon as you "
+            "save. Tick “Update the live story” to confirm, or leave the page to discard it."
+        )
+    return None
+
+
+def _owned(part, story: Story) -> None:
+    if not isinstance(part, STORY_PARTS):
+        raise TransitionRefused(f"A {type(part).__name__} is not part of a story.")
+    if part.story_id is None:
+        part.story_id = story.pk
+    if part.story_id != story.pk:
+        raise TransitionRefused("That part belongs to another story: reload the page.")
+    section_id = getattr(part, "section_id", None)
+    if section_id and not StorySection.objects.filter(pk=section_id, story=story).exists():
+        raise TransitionRefused("That section belongs to another story: reload the page.")
+
+
+@transaction.atomic
+def story_update(
+    *,
+    story: Story,
+    by: AbstractBaseUser | None,
+    changes: StoryChanges,
+    expected_version: int | None = None,
+    live_update: bool = False,
+) -> Story:
+    """Apply one edit from any edge (the story form, import --update, a command).
+
+    Refuses a stale `expected_version` so nobody's text is overwritten, an edit by someone who
+    may not make it, and an unconfirmed change to a published story. Template rules (required
+    sections, item counts) never refuse a save: they gate submit and publish.
+    """
+    locked = Story.objects.select_for_update(of=("self",)).filter(pk=story.pk).first()
+    if locked is None:
+        raise TransitionRefused(
+            "This story was deleted while you were editing it; an editor can recover it from "
+            "the deleted stories list."
+        )
+    if not changes:
+        return locked  # nothing to overwrite or to publish: a workflow button on its own
+    refusal = story_edit_refusal(
+        story=locked, by=by, expected_version=expected_version, live_update=live_update
+    )
+    if refusal:
+        raise refusal
+    unknown = set(changes.fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TransitionRefused(f"Not editable here: {', '.join(sorted(unknown))}.")
+    if "slug" in changes.fields and locked.published_at and changes.fields["slug"] != locked.slug:
+        raise TransitionRefused("The slug of a story that has been published is fixed.")
+    for name, value in changes.fields.items():
+        setattr(locked, name, value)
+    if changes.fields:
+        locked.save(update_fields=list(changes.fields))
+    for change in changes.saved:
+        _owned(change.part, locked)
+    for part in changes.deleted:
+        _owned(part, locked)
+        part.delete()
+    for change in changes.saved:
+        change.part.save()
+        if isinstance(change.part, Citation):
+            source_services.citation_after_edit(
+                citation=change.part, changed=change.changed, fetch_again=change.fetch_again
+            )
+    note = changes.note or "Saved."
+    if live_update and locked.status == StoryStatus.PUBLISHED:
+        note = f"Live update. {note}"
+        StoryTransition.objects.create(
+            story=locked,
+            action="update_live",
+            from_status=locked.status,
+            to_status=locked.status,
+            by=by if getattr(by, "pk", None) else None,
+            comment=note,
+        )
+    recorded = story_record_change(story=locked, by=by, comment=note)
+    story.version, story.updated_at = recorded.version, recorded.updated_at
+    return recorded
+
+
+@transaction.atomic
+def story_link_entity(
+    *, story: Story, entity, by: AbstractBaseUser | None, role: str = "mentions"
+) -> StoryEntity:
+    """Link an entity to a story after its existing links; linking twice changes nothing."""
+    existing = StoryEntity.objects.filter(story=story, entity=entity).first()
+    if existing:
+        return existing
+    last = StoryEntity.objects.filter(story=story).order_by("-order").first()
+    link = StoryEntity(entity=entity, role=role, order=(last.order + 1) if last else 0)
+    story_update(
+        story=story,
+        by=by,
+        changes=StoryChanges(
+            saved=[PartChange(part=link)], note=f"Linked the entity “{entity.name}”."
+        ),
+        live_update=True,  # the checklist's one-click fix, asked for by pressing it
+    )
+    return link
 
 
 @transaction.atomic
