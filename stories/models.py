@@ -96,32 +96,36 @@ class StoryStatus(models.TextChoices):
 
 
 class StoryQuerySet(models.QuerySet):
-    # Above this many rows a bulk update is announced as a change to every story.
-    UPDATE_NAMES_AT_MOST = 500
+    # Rows updated (and announced by slug) per statement.
+    UPDATE_BATCH = 500
 
     def update(self, **kwargs):
         """Announces a bulk change too (`story_rows_updating`): it sends no `post_save`, yet
         caches that hold story states must hear of it (stories/receivers.py).
 
-        In one transaction: the rows are locked and their slugs read first, and exactly those
-        rows are updated, so a row that starts to match in between is neither changed nor
-        missed; receivers' on-commit work runs only once the update has committed.
+        In one transaction: every matching row is locked and its slug read first, and exactly
+        those rows are updated, in batches, each announced by its slugs, whatever the count.
+        A row that starts to match in between is neither changed nor announced; receivers'
+        on-commit work runs only once the update has committed.
         """
         db = self._db or router.db_for_write(self.model)
         with transaction.atomic(using=db, savepoint=False):
-            locked = self.using(db).select_for_update().order_by()
             # Locked in key order, as every bulk update locks them: two cannot deadlock.
-            in_order = locked.order_by("pk").values_list("pk", "slug")
-            rows = list(in_order[: self.UPDATE_NAMES_AT_MOST + 1])
-            if not rows:
-                return 0
-            slugs = None  # every story
+            locked = self.using(db).select_for_update().order_by("pk")
+            rows = list(locked.values_list("pk", "slug"))
             new_slug = kwargs.get("slug", "")
-            if len(rows) <= self.UPDATE_NAMES_AT_MOST and isinstance(new_slug, str):
-                slugs = [slug for _, slug in rows] + ([new_slug] if new_slug else [])
-                locked = self.model._base_manager.using(db).filter(pk__in=[pk for pk, _ in rows])
-            story_rows_updating.send(sender=self.model, slugs=slugs, using=db)
-            return models.QuerySet.update(locked, **kwargs)
+            # A computed slug (an expression) could be anything: every story's state is stale.
+            named = isinstance(new_slug, str)
+            changed = 0
+            for start in range(0, len(rows), self.UPDATE_BATCH):
+                batch = rows[start : start + self.UPDATE_BATCH]
+                slugs = [slug for _, slug in batch] + ([new_slug] if new_slug else [])
+                story_rows_updating.send(
+                    sender=self.model, slugs=slugs if named else None, using=db
+                )
+                exactly = self.model._base_manager.using(db).filter(pk__in=[pk for pk, _ in batch])
+                changed += models.QuerySet.update(exactly, **kwargs)
+            return changed
 
 
 class Story(FSMModelMixin, models.Model):

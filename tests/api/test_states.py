@@ -296,13 +296,15 @@ def test_a_bulk_update_outside_a_transaction_moves_the_epoch_only_once_it_commit
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_bulk_update_of_many_stories_moves_the_all_stories_epoch(journalist, store, monkeypatch):
+def test_a_bulk_update_of_many_stories_moves_every_changed_storys_epoch(
+    journalist, store, monkeypatch
+):
     from stories.models import StoryQuerySet
 
-    factories.story(by=journalist, published=True)
-    factories.story(by=journalist, published=True)
-    epoch = store.get(states._epoch_key())
-    monkeypatch.setattr(StoryQuerySet, "UPDATE_NAMES_AT_MOST", 1)
-    assert Story.objects.all().update(rendition=7) == 2
-    assert store.get(states._epoch_key()) != epoch
+    stories = [factories.story(by=journalist, published=True) for _ in range(3)]
+    before = {s.slug: store.get(states._story_epoch_key(s.slug)) for s in stories}
+    monkeypatch.setattr(StoryQuerySet, "UPDATE_BATCH", 2)  # two batches
+    assert Story.objects.all().update(rendition=7) == 3
+    for story in stories:
+        assert store.get(states._story_epoch_key(story.slug)) != before[story.slug]
     assert set(Story.objects.values_list("rendition", flat=True)) == {7}

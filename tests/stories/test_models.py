@@ -1,6 +1,6 @@
 import pytest
 
-from stories.models import StorySection, StoryTemplate, TemplateSection
+from stories.models import Story, StorySection, StoryTemplate, TemplateSection
 from stories.rendering import render_markdown
 from tests import factories
 
@@ -72,3 +72,31 @@ def test_markdown_renders_emphasis_lists_and_links():
     assert "<strong>Deterrence:</strong>" in html
     assert "<li>one</li>" in html
     assert 'href="https://apnews.com"' in html and 'rel="noopener noreferrer"' in html
+
+
+def test_a_bulk_update_changes_exactly_the_rows_it_locked_and_announces_each(
+    monkeypatch, journalist
+):
+    """A row that starts to match between the lock and the UPDATE is neither changed nor
+    announced; at any size, in batches (here 2 rows a batch, 5 rows)."""
+    from stories.models import StoryQuerySet
+    from stories.signals import story_rows_updating
+
+    monkeypatch.setattr(StoryQuerySet, "UPDATE_BATCH", 2)
+    drafts = [factories.story(by=journalist, headline=f"Draft {n}") for n in range(5)]
+    latecomer = factories.story(by=journalist, headline="Latecomer", language="de")
+    announced = []
+
+    def meanwhile(sender, slugs, **kwargs):
+        announced.extend(slugs or ["<every story>"])
+        if len(announced) <= 2:  # between the lock and the first UPDATE: it starts to match
+            Story.objects.filter(pk=latecomer.pk).update(language="en")
+
+    story_rows_updating.connect(meanwhile, dispatch_uid="test-meanwhile")
+    try:
+        changed = Story.objects.filter(language="en").update(summary="Bulk.")
+    finally:
+        story_rows_updating.disconnect(dispatch_uid="test-meanwhile")
+    assert changed == 5
+    assert set(Story.objects.filter(summary="Bulk.")) == set(drafts)
+    assert sorted(set(announced) - {latecomer.slug}) == sorted(d.slug for d in drafts)
