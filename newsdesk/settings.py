@@ -319,3 +319,16 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+# Workflow e-mails are an outbox (stories/notifications.py): what the broker or the mail server
+# kept back is sent by a sweep this long after its step, tried this many times at most.
+NEWSDESK_NOTIFY_SWEEP_SECONDS = env.int("NEWSDESK_NOTIFY_SWEEP_SECONDS", default=60)
+NEWSDESK_NOTIFY_MAX_ATTEMPTS = env.int("NEWSDESK_NOTIFY_MAX_ATTEMPTS", default=10)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "stories-notifications-sweep": {
+            "task": "stories.tasks.notifications_sweep_task",
+            "schedule": NEWSDESK_NOTIFY_SWEEP_SECONDS,
+            "options": {"expires": NEWSDESK_NOTIFY_SWEEP_SECONDS},
+        },
+    }
+)

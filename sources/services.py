@@ -24,7 +24,7 @@ from sources import articles
 from sources.articles import ArticleFetch
 from sources.models import Citation, LinkStatus, Outlet, QuoteCheck, Snapshot
 from sources.quotes import normalize, quote_in_text
-from stories.services import stories_mark_shown_parts_changed
+from sources.signals import citation_shown_changed
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def citation_schedule_fetch(*, citation: Citation) -> None:
     now = timezone.now()
     Citation.objects.filter(pk=citation.pk).update(link_status=LinkStatus.PENDING, fetch_due_at=now)
     citation.link_status, citation.fetch_due_at = LinkStatus.PENDING, now
-    stories_mark_shown_parts_changed(story_ids=[citation.story_id])
+    citation_shown_changed.send(sender=Citation, story_ids=[citation.story_id])
     citation_id = citation.pk
     transaction.on_commit(lambda: _enqueue(citation_id))
 
@@ -85,7 +85,7 @@ def citation_clear_link(*, citation: Citation) -> None:
     Citation.objects.filter(pk=citation.pk).update(**fields)
     for name, value in fields.items():
         setattr(citation, name, value)
-    stories_mark_shown_parts_changed(story_ids=[citation.story_id])
+    citation_shown_changed.send(sender=Citation, story_ids=[citation.story_id])
 
 
 def citations_requeue_overdue(*, limit: int = 1000) -> int:
@@ -166,7 +166,7 @@ def _record(
     shown_before = _shown(citation)
     done = _record_outcome(citation, fetched, attempt=attempt, final=final)
     if _shown(citation) != shown_before:
-        stories_mark_shown_parts_changed(story_ids=[citation.story_id])
+        citation_shown_changed.send(sender=Citation, story_ids=[citation.story_id])
     return done
 
 
@@ -388,7 +388,7 @@ def citation_check_quote(*, citation: Citation) -> str:
     if result != citation.quote_check:
         Citation.objects.filter(pk=citation.pk).update(quote_check=result)
         citation.quote_check = result
-        stories_mark_shown_parts_changed(story_ids=[citation.story_id])
+        citation_shown_changed.send(sender=Citation, story_ids=[citation.story_id])
     return result
 
 

@@ -7,6 +7,8 @@ class StoriesConfig(AppConfig):
 
     def ready(self):
         # A story's revision holds its parts, citations (sources app) included.
-        from stories import receivers, revisions  # noqa: F401 - receivers connect on import
+        # Receivers connect on import; tasks register with Celery so services can queue them
+        # by name (newsdesk.dispatch).
+        from stories import receivers, revisions, tasks  # noqa: F401
 
         revisions.register_models()

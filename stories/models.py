@@ -472,3 +472,38 @@ class DictionaryWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class Notification(models.Model):
+    """An e-mail a workflow step owes people, written in the step's own transaction.
+
+    The outbox for people, as `partners.ChangeEvent` is for partners: a broker that is down when
+    the step commits delays the e-mail (the sweep sends it) but never loses it.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Gave up"
+
+    story = models.ForeignKey(
+        Story, on_delete=models.SET_NULL, null=True, related_name="notifications"
+    )
+    event = models.CharField(max_length=40)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["state", "created_at"], name="notification_due")]
+
+    def __str__(self):
+        return f"{self.event} for {self.story}"

@@ -96,6 +96,12 @@ def needs_live_confirmation(story) -> bool:
     return story.status == "published"
 
 
+def manages_people(user) -> bool:
+    """May see the newsroom's accounts, their e-mail addresses and roles: account managers
+    only. Everyone on staff may still find a colleague by name for a byline."""
+    return bool(user is not None and user.is_active and user.has_perm("auth.change_user"))
+
+
 def story_can_delete(user, story) -> bool:
     """Deleting is for editors, and a published story is withdrawn first so readers are told."""
     return bool(

@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from sources.models import Citation, Outlet
+from sources.signals import citation_shown_changed
 from stories.api.states import stories_changed, stories_changed_on_commit
 from stories.checks import desk_changed
 from stories.models import DictionaryWord, Entity, Story, StoryEntity
@@ -34,6 +35,11 @@ def outlet_saved(sender, instance, created, **kwargs):
         stories_mark_shown_parts_changed(
             story_ids=Citation.objects.filter(outlet=instance).values("story_id")
         )
+
+
+@receiver(citation_shown_changed, dispatch_uid="stories-citation-shown")
+def citation_shown(sender, story_ids, **kwargs):
+    stories_mark_shown_parts_changed(story_ids=story_ids)
 
 
 @receiver(post_save, sender=DictionaryWord, dispatch_uid="checks-dictionary-saved")

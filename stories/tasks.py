@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from stories import notifications, workflow
+
 logger = logging.getLogger(__name__)
 
 
@@ -11,8 +13,6 @@ logger = logging.getLogger(__name__)
 def publish_due_stories_task() -> dict:
     """Every minute (beat): publish scheduled stories whose time has come, and announce
     published stories whose embargo has just ended. Catches up on anything a missed run left."""
-    from stories import workflow
-
     published = workflow.stories_publish_due()
     announced = workflow.stories_announce_embargo_lifted()
     if published or announced:
@@ -24,23 +24,14 @@ def publish_due_stories_task() -> dict:
     return {"published": [s.pk for s in published], "announced": [s.pk for s in announced]}
 
 
-# SMTP errors are OSErrors: a mail server that is down gets five more tries, backing off.
-@shared_task(
-    name="stories.tasks.story_notify_task",
-    ignore_result=True,
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    max_retries=5,
-)
-def story_notify_task(story_id: int, event: str, by_id: int | None, comment: str = "") -> int:
-    """E-mail the people a workflow step concerns (queued after the step's commit)."""
-    from django.contrib.auth import get_user_model
+@shared_task(name="stories.tasks.notification_send_task", ignore_result=True)
+def notification_send_task(notification_id: int) -> int:
+    """Send the e-mails a workflow step owes (queued after the step's commit)."""
+    notification = notifications.notification_send(notification_id=notification_id)
+    return notification.recipients if notification else 0
 
-    from stories import notifications
-    from stories.models import Story
 
-    story = Story.objects.filter(pk=story_id).first()
-    if story is None:
-        return 0
-    by = get_user_model().objects.filter(pk=by_id).first() if by_id else None
-    return notifications.story_notify(story=story, event=event, by=by, comment=comment)
+@shared_task(name="stories.tasks.notifications_sweep_task", ignore_result=True)
+def notifications_sweep_task() -> int:
+    """Every minute (beat): send e-mails a broker outage or a mail server held back."""
+    return notifications.notifications_sweep()

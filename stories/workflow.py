@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from stories import permissions, revisions
+from stories import notifications, permissions, revisions
 from stories.models import Correction, Story, StoryStatus, StoryTransition
 from stories.signals import story_changed
 
@@ -161,13 +161,7 @@ def _announce_if_visible(story: Story, now: dt.datetime, by) -> None:
 
 
 def _notify(story: Story, event: str, by, comment: str = "") -> None:
-    from stories.tasks import story_notify_task
-
-    by_id = by.pk if by is not None else None
-    # Robust: a broker that is down must not turn a step that did commit into an error page.
-    transaction.on_commit(
-        lambda: story_notify_task.delay(story.pk, event, by_id, comment), robust=True
-    )
+    notifications.notification_queue(story=story, event=event, by=by, comment=comment)
 
 
 def _require_text(text: str, what: str) -> str:

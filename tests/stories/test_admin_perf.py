@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from stories import admin as story_admin
+from stories.admin import parts as story_admin
+from stories.admin import quick as quick_admin
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +31,9 @@ def _django_rendering(monkeypatch):
         monkeypatch.setattr(inline, "template", "admin/edit_inline/stacked.html")
 
     def plain_get_formset(self, request, obj=None, **kwargs):
-        return super(story_admin.QuickPartForms, self).get_formset(request, obj, **kwargs)
+        return super(quick_admin.QuickPartForms, self).get_formset(request, obj, **kwargs)
 
-    monkeypatch.setattr(story_admin.QuickPartForms, "get_formset", plain_get_formset)
+    monkeypatch.setattr(quick_admin.QuickPartForms, "get_formset", plain_get_formset)
 
 
 def test_the_quick_change_page_is_the_page_django_would_write(client, superuser, monkeypatch):
