@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
 import lxml.html
 
 from sources.extraction.text import clean
@@ -171,3 +173,44 @@ def language(tree, meta: PageMeta, article: dict) -> str:
     value = value or clean(in_language) or meta.first("og:locale")
     value = value.strip().replace("_", "-")
     return value.split(",")[0].strip()
+
+
+@dataclass
+class Page:
+    """A parsed page and what its description says about the article and the outlet."""
+
+    tree: lxml.html.HtmlElement
+    meta: PageMeta
+    article: dict
+    publisher: dict
+    url: str
+    base: str
+    site_name: str
+
+    def site_names(self) -> list[str]:
+        """Every way the page names its outlet: og:site_name, the publisher, the domain."""
+        names = [self.site_name, clean(self.publisher.get("name"))]
+        return [n for n in names if n] + (domain_names(self.base) if self.base else [])
+
+
+def read_page(html: str, url: str) -> Page | None:
+    """Parse the page and read its description; None when it is no HTML document at all."""
+    if not html or not html.strip():
+        return None
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    meta = PageMeta(tree)
+    article = article_node(meta.jsonld, url) or {}
+    publisher = article.get("publisher") if isinstance(article.get("publisher"), dict) else {}
+    base = canonical(tree, meta, article, url) or url
+    site_name = (
+        meta.first("og:site_name", "application-name", "twitter:app:name:iphone")
+        or clean(publisher.get("name"))
+        or next(
+            (clean(n.get("name")) for n in meta.jsonld if "WebSite" in types(n) and n.get("name")),
+            "",
+        )
+    )
+    return Page(tree, meta, article, publisher, url, base, site_name)

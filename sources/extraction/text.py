@@ -6,6 +6,9 @@ import html
 import re
 
 _SPACE = re.compile(r"\s+")
+# Soft hyphens and zero-width spaces: invisible on the page, so not part of its text (the
+# zero-width joiners stay: Persian and emoji need them).
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 
 
 def clean(value) -> str:
@@ -22,7 +25,7 @@ def clean(value) -> str:
         value = html.unescape(value)
     if "<" in value and ">" in value:
         value = re.sub(r"<[^>]+>", " ", value)
-    return _SPACE.sub(" ", value).strip()
+    return _SPACE.sub(" ", _INVISIBLE.sub("", value)).strip()
 
 
 def is_url(value: str) -> bool:
