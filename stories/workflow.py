@@ -51,6 +51,7 @@ class Action:
     done: str
     needs: str = ""  # "comment" (required), "note" (optional), "time" (required), "embargo"
     prompt: str = ""
+    confirm: str = ""  # a step people cannot undo asks them to tick this first
 
 
 ACTIONS = {
@@ -78,6 +79,7 @@ ACTIONS = {
             "withdrawn",
             "comment",
             "Why is it withdrawn? Readers see this instead of the story.",
+            "Take it down for good: readers and partners get the reason instead of the story.",
         ),
         Action(
             "correct",

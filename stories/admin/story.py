@@ -385,6 +385,13 @@ class StoryAdmin(admin.ModelAdmin):
     def take_step(self, request, story, action: str) -> bool:
         """Run one workflow step with the panel's inputs; report the outcome as a message."""
         step = workflow.ACTIONS[action]
+        if step.confirm and request.POST.get(f"{action}_confirm") != "yes":
+            messages.error(
+                request,
+                f"“{step.label}” was not done: tick “{step.confirm}” to confirm. "
+                "Nothing else was changed.",
+            )
+            return False
         comment = request.POST.get(f"{action}_comment", "")
         try:
             at = self.posted_time(request, f"{action}_at")

@@ -395,7 +395,11 @@ def test_withdraw_and_add_correction_from_the_admin(client, desk):
     assert story.corrections.get().text == "The range was 300 km, not 400 km."
     data = _form_data(client.get(change_url(story)))
     data.update(_workflow="withdraw", withdraw_comment="Retracted: the source recanted.")
-    client.post(change_url(story), data)
+    unconfirmed = client.post(change_url(story), data, follow=True).content.decode()
+    assert "“Withdraw” was not done: tick" in unconfirmed
+    story.refresh_from_db()
+    assert story.status == "published"
+    client.post(change_url(story), {**data, "withdraw_confirm": "yes"})
     story.refresh_from_db()
     assert (story.status, story.withdrawn_reason) == (
         "withdrawn",
