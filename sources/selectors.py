@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from sources.models import Citation, LinkStatus, Snapshot
+from stories import visibility
 
 # The story admin shows a citation's status and snapshot link, never the archived page itself.
 SNAPSHOT_HEAVY_FIELDS = ("latest_snapshot__html_gz", "latest_snapshot__text")
@@ -35,12 +36,10 @@ def citations_overdue(*, now=None) -> QuerySet[Citation]:
 
 def citations_due_for_link_health(*, now=None) -> QuerySet[Citation]:
     """Published stories' citations not checked for a day, oldest check first."""
-    from stories.selectors import stories_public
-
     now = now or timezone.now()
     return (
         Citation.objects.exclude(url="")
-        .filter(story__in=stories_public(now=now))
+        .filter(story__in=visibility.stories_visible(now=now))
         .exclude(link_status__in=[LinkStatus.PENDING, LinkStatus.BLOCKED])
         .filter(
             Q(link_checked_at__isnull=True)
@@ -70,8 +69,6 @@ def citations_to_fetch(
 def snapshot_for_viewer(*, snapshot_id: int, user) -> Snapshot:
     """The archived page at /sources/snapshots/<id>/: staff see any; readers only the copy of a
     link that is gone, cited by a published story."""
-    from stories.selectors import stories_public
-
     snapshot = (
         Snapshot.objects.select_related("citation", "citation__story", "citation__outlet")
         .filter(pk=snapshot_id)
@@ -85,7 +82,7 @@ def snapshot_for_viewer(*, snapshot_id: int, user) -> Snapshot:
     if (
         citation is not None
         and citation.link_status == LinkStatus.GONE
-        and stories_public().filter(pk=citation.story_id).exists()
+        and visibility.stories_visible().filter(pk=citation.story_id).exists()
     ):
         return snapshot
     raise Http404("No such snapshot.")

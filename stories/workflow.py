@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from stories import notifications, permissions, revisions
+from stories import checks, notifications, permissions, revisions
 from stories.models import Correction, Story, StoryStatus, StoryTransition
 from stories.signals import story_changed
 
@@ -176,10 +176,8 @@ def _require_text(text: str, what: str) -> str:
 @transaction.atomic
 def story_submit(*, story: Story, by, comment: str = "") -> Story:
     """Send a draft to the editors; refuse it while the template's checks fail."""
-    from stories.checks import story_errors
-
     def apply(locked, now):
-        errors = story_errors(locked)
+        errors = checks.story_errors(locked)
         if errors:
             raise TransitionRefused([f"{e.message}" for e in errors])
 

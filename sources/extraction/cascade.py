@@ -10,6 +10,7 @@ import trafilatura
 
 from sources.extraction import authors, dates, page, title
 from sources.extraction.text import clean
+from sources.fetching import decode_body
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,6 @@ def extract(
     trafilatura and htmldate for whatever it leaves out. `title_weights` replaces the shipped
     title weights (the benchmark's cross-validation fits its own)."""
     if isinstance(html, bytes):
-        from sources.fetching import decode_body
-
         html = decode_body(html)
     read = page.read_page(html, url)
     if read is None:
