@@ -7,6 +7,7 @@ of its own; everything here is what a journalist writes.
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models, router, transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -198,6 +199,15 @@ class Story(FSMModelMixin, models.Model):
         ordering = ["-published_at", "-created_at"]
         verbose_name_plural = "stories"
         indexes = [models.Index(fields=["status", "-published_at", "-id"], name="story_status_pub")]
+        constraints = [
+            # /stories/Missile-Test/ and /stories/missile-test/ must not be two stories.
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="story_slug_unique_any_case",
+                violation_error_message="Another story already has this slug (in any letter "
+                "case): change a word of it.",
+            )
+        ]
         permissions = [
             ("publish_story", "Can request changes, publish, schedule, withdraw and correct"),
             ("change_any_story", "Can edit any story in any state"),

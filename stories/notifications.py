@@ -104,7 +104,7 @@ def notification_send(*, notification_id: int) -> Notification | None:
     """
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("story", "by")
             .filter(pk=notification_id, state=Notification.State.PENDING)
             .first()

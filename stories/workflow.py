@@ -176,6 +176,7 @@ def _require_text(text: str, what: str) -> str:
 @transaction.atomic
 def story_submit(*, story: Story, by, comment: str = "") -> Story:
     """Send a draft to the editors; refuse it while the template's checks fail."""
+
     def apply(locked, now):
         errors = checks.story_errors(locked)
         if errors:

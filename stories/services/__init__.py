@@ -25,6 +25,7 @@ from stories.services.editing import (
     story_recover,
     story_restore_revision,
     story_sections_from_template,
+    story_slug_from,
     story_unique_slug,
     story_update,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "story_recover",
     "story_restore_revision",
     "story_sections_from_template",
+    "story_slug_from",
     "story_unique_slug",
     "story_update",
 ]

@@ -33,12 +33,25 @@ from stories.signals import story_changed
 from stories.workflow import TransitionForbidden, TransitionRefused
 
 
+SLUG_WORDS_UP_TO = 80
+
+
+def story_slug_from(headline: str) -> str:
+    """The headline as a URL slug of at most 80 characters, cut after a whole word."""
+    slug = slugify(headline)
+    if len(slug) > SLUG_WORDS_UP_TO:
+        cut = slug[: SLUG_WORDS_UP_TO + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:SLUG_WORDS_UP_TO]
+    return slug or "story"
+
+
 def story_unique_slug(*, headline: str, exclude_id: int | None = None) -> str:
-    """A slug from the headline, suffixed with -2, -3… when another story has it already."""
-    base = slugify(headline)[:180] or "story"
+    """A slug from the headline, suffixed with -2, -3… when another story has it already,
+    whatever the case of its letters."""
+    base = story_slug_from(headline)
     slug, n = base, 1
     taken = Story.objects.exclude(pk=exclude_id) if exclude_id else Story.objects.all()
-    while taken.filter(slug=slug).exists():
+    while taken.filter(slug__iexact=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug

@@ -198,3 +198,37 @@ def test_the_demo_publishes_through_the_workflow_so_partners_can_sync_from_zero(
     assert sorted(events.values_list("slug", flat=True)) == sorted(s.slug for s in live)
     call_command("seed_demo", verbosity=0)  # idempotent: nothing announced twice
     assert ChangeEvent.objects.filter(kind="published").count() == 2
+
+
+# --- Slugs -----------------------------------------------------------------------------------
+
+
+def test_slugs_are_unique_whatever_their_case(client, desk, explainer_template):
+    from django.db import IntegrityError, transaction
+
+    Story.objects.filter(pk=desk["story"].pk).update(slug="missile-test")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Story.objects.create(headline="Other", slug="Missile-Test", template=explainer_template)
+    again = services.story_create(
+        by=desk["author"], template=explainer_template, headline="MISSILE TEST"
+    )
+    assert again.slug == "missile-test-2"
+    client.force_login(desk["author"])
+    response = client.post(
+        reverse("admin:stories_story_add"),
+        {
+            "headline": "Third",
+            "slug": "Missile-TEST",
+            "template": explainer_template.pk,
+            "language": "en",
+        },
+    )
+    assert response.status_code == 200
+    assert "Another story already has this slug" in response.content.decode()
+
+
+def test_slugs_are_cut_after_a_whole_word_at_80_characters():
+    headline = "The minister of defence said on Tuesday that the coastal batteries would " * 3
+    slug = services.story_slug_from(headline)
+    assert len(slug) <= 80 and not slug.endswith("-")
+    assert headline.lower().replace(" ", "-").startswith(slug)
