@@ -11,6 +11,14 @@ input and shows results. Who may edit or press which button is decided in
 - `users`: the newsroom's people, managed by those allowed to.
 """
 
-from stories.admin import entities, parts, quick, story, templates, users  # noqa: F401 - registers
+from stories.admin import (  # noqa: F401 - registers
+    entities,
+    notifications,
+    parts,
+    quick,
+    story,
+    templates,
+    users,
+)
 
-__all__ = ["entities", "parts", "quick", "story", "templates", "users"]
+__all__ = ["entities", "notifications", "parts", "quick", "story", "templates", "users"]

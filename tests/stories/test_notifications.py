@@ -84,3 +84,15 @@ class BrokenMailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("The mail server refused the connection.")
+
+
+def test_the_outbox_shows_in_the_admin_read_only(client, desk, eager):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    workflow.story_publish(story=desk["story"], by=desk["editor"])
+    admin_user = get_user_model().objects.create_superuser("ada", "ada@newsdesk.invalid", "x")
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:stories_notification_changelist")).content.decode()
+    assert "published" in page and "Sent" in page
+    assert client.get(reverse("admin:stories_notification_add")).status_code == 403
