@@ -231,6 +231,17 @@ class Story(FSMModelMixin, models.Model):
     def has_dateline(self) -> bool:
         return bool(self.dateline_place and self.dateline_date)
 
+    def untouched_since_submitted(self) -> bool:
+        """In review, and nobody has acted on it since it was submitted: its authors may still
+        take it back."""
+        last = self.transitions.order_by("-at", "-id").first()
+        return bool(
+            last is not None
+            and last.action == "submit"
+            and last.to_status == StoryStatus.IN_REVIEW
+            and self.updated_at <= last.at
+        )
+
     # The state machine. Each method only moves the state; `stories.workflow` wraps it with the
     # row lock, the field changes, the audit row, the signal and the e-mails.
 
@@ -241,6 +252,15 @@ class Story(FSMModelMixin, models.Model):
     )
     def submit(self):
         """Submit for review."""
+
+    @transition(
+        field=status,
+        source=StoryStatus.IN_REVIEW,
+        target=StoryStatus.DRAFT,
+        conditions=[untouched_since_submitted],
+    )
+    def recall(self):
+        """Its authors take a submitted story back before any editor has acted on it."""
 
     @transition(
         field=status,

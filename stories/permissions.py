@@ -129,6 +129,10 @@ def refusal(action: str, story, user) -> str | None:
         if is_author(user, story) or is_editor(user):
             return None
         return "Only the story's byline authors or an editor can submit it for review."
+    if action == "recall":
+        if is_author(user, story):
+            return None
+        return "Only the story's byline authors can recall it; an editor requests changes."
     if action in _EDITOR_ONLY:
         if not is_editor(user):
             return f"Only editors can {_EDITOR_ONLY[action]}."

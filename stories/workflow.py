@@ -65,6 +65,13 @@ ACTIONS = {
             "Note to the editors (optional)",
         ),
         Action(
+            "recall",
+            "Recall to draft",
+            "recalled to draft",
+            "note",
+            "Why you take it back (optional; editors see it in the history)",
+        ),
+        Action(
             "request_changes",
             "Request changes",
             "sent back to its authors",
@@ -133,10 +140,10 @@ def _run(
         )
     now = timezone.now()
     from_status = locked.status
-    locked.updated_at = now
     if apply:
         apply(locked, now)
-    method()
+    method()  # its conditions may read the story as it was before this step
+    locked.updated_at = now
     locked.version = F("version") + 1
     locked.updated_by = by
     locked.save()
@@ -185,6 +192,22 @@ def story_submit(*, story: Story, by, comment: str = "") -> Story:
     story = _run(story_id=story.pk, by=by, action="submit", comment=comment.strip(), apply=apply)
     _notify(story, "submitted", by, comment.strip())
     return story
+
+
+@transaction.atomic
+def story_recall(*, story: Story, by, comment: str = "") -> Story:
+    """Take a submitted story back to draft before any editor has acted on it."""
+    try:
+        return _run(story_id=story.pk, by=by, action="recall", comment=comment.strip())
+    except TransitionRefused as refused:
+        if refused.forbidden or not Story.objects.filter(
+            pk=story.pk, status=StoryStatus.IN_REVIEW
+        ).exists():
+            raise
+        raise TransitionRefused(
+            "Someone has changed this story since it was submitted, so it can no longer be "
+            "recalled: ask the editors to request changes."
+        ) from refused
 
 
 @transaction.atomic
@@ -278,6 +301,8 @@ def story_act(*, story: Story, action: str, by, comment: str = "", at=None) -> S
     """
     if action == "submit":
         return story_submit(story=story, by=by, comment=comment)
+    if action == "recall":
+        return story_recall(story=story, by=by, comment=comment)
     if action == "request_changes":
         return story_request_changes(story=story, by=by, comment=comment)
     if action == "publish":

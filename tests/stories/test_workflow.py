@@ -454,3 +454,54 @@ def test_command_lists_what_to_fix_when_submit_is_refused(people):
     with pytest.raises(CommandError, match="needs at least 2 citations") as refused:
         run(story.slug, "submit", "--by", "jo")
     assert refused.value.returncode == 1
+
+
+# --- Recall ----------------------------------------------------------------------------------
+
+
+def test_an_author_recalls_a_submitted_story_before_anyone_acts(people):
+    story = story_in(StoryStatus.DRAFT, people)
+    workflow.story_submit(story=story, by=people["author_journalist"])
+    assert [
+        a.name
+        for a in workflow.story_actions_for(
+            story=Story.objects.get(pk=story.pk), user=people["author_journalist"]
+        )
+    ] == ["recall"]
+    story = workflow.story_recall(
+        story=story, by=people["author_journalist"], comment="One more quote."
+    )
+    assert story.status == StoryStatus.DRAFT
+    step = StoryTransition.objects.filter(story=story).latest("id")
+    assert (step.action, step.by, step.comment) == (
+        "recall",
+        people["author_journalist"],
+        "One more quote.",
+    )
+
+
+def test_recall_is_refused_once_an_editor_has_changed_the_story(people):
+    from stories import services
+
+    story = story_in(StoryStatus.DRAFT, people)
+    workflow.story_submit(story=story, by=people["author_journalist"])
+    services.story_update(
+        story=story,
+        by=people["editor"],
+        changes=services.StoryChanges(fields={"summary": "Tightened by the desk."}),
+    )
+    story = Story.objects.get(pk=story.pk)
+    assert "recall" not in [
+        a.name for a in workflow.story_actions_for(story=story, user=people["author_journalist"])
+    ]
+    with pytest.raises(workflow.TransitionRefused, match="no longer be recalled"):
+        workflow.story_recall(story=story, by=people["author_journalist"])
+    assert Story.objects.get(pk=story.pk).status == StoryStatus.IN_REVIEW
+
+
+def test_only_an_author_may_recall(people):
+    story = story_in(StoryStatus.DRAFT, people)
+    workflow.story_submit(story=story, by=people["author_journalist"])
+    for someone in ("other_journalist", "editor"):
+        with pytest.raises(workflow.TransitionForbidden):
+            workflow.story_recall(story=story, by=people[someone])
