@@ -27,6 +27,7 @@ from stories.importing import (
     story_text_parse,
 )
 from stories.models import Entity, EntityKind, Story, StoryStatus, StoryTemplate
+from stories.plain_text import text_cleaned
 
 try:  # The workflow's rule for who edits which story, when it is there.
     from stories.permissions import story_can_edit
@@ -118,12 +119,13 @@ def story_import_page(request):
                         reverse("admin:stories_story_change", args=[story.pk])
                     )
             findings = story_import_findings(draft=draft, by=request.user)
-            # The preview's text is what gets saved: a chosen file's words go into the text box.
+            # The preview's text is what gets saved: a chosen file's words go into the text box,
+            # without the characters the notes say were removed (a NUL would fail the form).
             form = StoryImportForm(
                 initial={
                     "template": data["template"].slug,
                     "headline": data["headline"],
-                    "text": data["text"],
+                    "text": text_cleaned(data["text"], one_line=False)[0],
                 }
             )
     else:

@@ -12,6 +12,7 @@ from sources.services import citation_schedule_fetch
 from stories import services
 from stories.checks import Finding, finding_labels, story_findings
 from stories.importing.draft import ImportedCitation, StoryDraft, StoryImportRefused
+from stories.importing.limits import draft_limit_problems
 from stories.importing.match import url_domain
 from stories.models import Entity, EntityRole, FAQItem, Story, StoryEntity
 from stories.selectors import story_with_parts
@@ -114,8 +115,9 @@ def story_import(*, draft: StoryDraft, by=None) -> Story:
 
     Citations with a URL are queued for fetching once the transaction commits.
     """
-    if draft.problems:
-        raise StoryImportRefused(draft.problems)
+    problems = draft.problems or draft_limit_problems(draft)
+    if problems:
+        raise StoryImportRefused(problems)
     with transaction.atomic():
         story, citations = _save(draft, by)
         for citation in citations:
@@ -130,7 +132,7 @@ def story_import_findings(*, draft: StoryDraft, by=None) -> list[tuple[Finding, 
     The draft is written inside a transaction that is then rolled back: the checks see exactly
     what saving would produce, and nothing is kept.
     """
-    if draft.problems:
+    if draft.problems or draft_limit_problems(draft):
         return []
     with transaction.atomic():
         story, _ = _save(draft, by)

@@ -66,6 +66,7 @@ class StoryDraft:
 
     template: StoryTemplate
     headline: str = ""
+    headline_source: str = ""  # "text" (its first line), "given" or "sentence"
     summary: str = ""
     dateline_place: str = ""
     dateline_date: dt.date | None = None

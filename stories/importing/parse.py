@@ -21,6 +21,7 @@ from stories.importing.draft import (
     ImportedSection,
     StoryDraft,
 )
+from stories.importing.limits import draft_limit_problems
 from stories.importing.match import (
     card_aliases,
     card_kind,
@@ -44,6 +45,7 @@ from stories.importing.text import (
     working_headline,
 )
 from stories.models import Entity, SectionKind, StoryTemplate
+from stories.plain_text import text_cleaned
 
 ATTRIBUTION = re.compile(r"\s*\((?P<inside>[^()]*(?:\([^()]*\)[^()]*)*)\)")
 MARKDOWN_LINK = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<url>https?://[^)\s]+)\)$")
@@ -54,13 +56,19 @@ class TextReader:
     """Reads one text against one template into a StoryDraft. Use `story_text_parse`."""
 
     def __init__(self, *, text: str, template: StoryTemplate, headline: str, today: dt.date):
-        self.text = normalise_text(text)
+        self.text, removed_from_text = text_cleaned(normalise_text(text), one_line=False)
         self.template = template
-        self.given_headline = " ".join(headline.split())
+        self.given_headline, removed_from_headline = text_cleaned(
+            " ".join(headline.split()), one_line=True
+        )
         self.today = today
         self.template_sections = list(template.sections.all())
         self.lookup = section_lookup(self.template_sections)
         self.draft = StoryDraft(template=template)
+        if removed_from_text:
+            self.draft.notes.append(removed_note("the text", removed_from_text))
+        if removed_from_headline:
+            self.draft.notes.append(removed_note("the headline", removed_from_headline))
         self.line_per_paragraph = not re.search(r"\n[ \t]*\n", self.text.strip())
         self.known_outlets = {o.name.casefold(): o for o in Outlet.objects.all()}
         self.known_entities = self._known_entities()
@@ -103,6 +111,8 @@ class TextReader:
             elif template_section.required:
                 draft.notes.append(f"“{template_section.heading}” is not in the text: it is empty.")
         self._settle_headline()
+        self._clean_one_line_fields()
+        draft.problems.extend(draft_limit_problems(draft))
         return draft
 
     # --- Headline, summary, dateline ---
@@ -119,6 +129,7 @@ class TextReader:
             more = any(line.strip() for line in remaining[first + 1 :])
             if heading and heading.group("level") == "#" and section is None:
                 draft.headline = heading.group("text").strip()
+                draft.headline_source = "text"
                 remaining[first] = ""
             elif (
                 section is None
@@ -129,6 +140,7 @@ class TextReader:
                 and not line.strip().endswith((".", ":", ";", ","))
             ):
                 draft.headline = line.strip().strip("*_").strip()
+                draft.headline_source = "text"
                 remaining[first] = ""
         for index, line in enumerate(remaining):
             if not line.strip():
@@ -153,6 +165,7 @@ class TextReader:
         draft = self.draft
         if self.given_headline:
             draft.headline = self.given_headline
+            draft.headline_source = "given"
             return
         if draft.headline:
             return
@@ -164,12 +177,39 @@ class TextReader:
                 plain = re.sub(r"\*\*|__|^[>\s]+", "", first.split("\n")[0])
                 sentence = split_sentences(plain)[0]
                 draft.headline = working_headline(sentence)
+                draft.headline_source = "sentence"
                 draft.notes.append(
                     f"The text has no headline: the first sentence of “{section.heading}” is "
                     "used for now. Write a real headline before submitting."
                 )
                 return
         draft.problems.append("The text has no headline: give one in the headline field.")
+
+    def _clean_one_line_fields(self) -> None:
+        """Headlines, places, questions and names hold no line breaks and nothing invisible:
+        what the text had of those is removed, with a note (bodies were cleaned as text)."""
+        draft = self.draft
+        fields = [(draft, "headline", "the headline"), (draft, "dateline_place", "the dateline")]
+        fields += [
+            (item, "question", f"FAQ item {number}")
+            for number, item in enumerate(draft.faq_items, start=1)
+        ]
+        fields += [(card, "name", f"the card “{card.name}”") for card in draft.entities]
+        fields += [
+            (citation, "outlet_name", f"the outlet of citation {number}")
+            for number, citation in enumerate(draft.citations, start=1)
+        ]
+        for record, name, label in fields:
+            cleaned, removed = text_cleaned(getattr(record, name), one_line=True)
+            if removed:
+                setattr(record, name, cleaned)
+                draft.notes.append(removed_note(label, removed))
+        for card in draft.entities:
+            cleaned = [text_cleaned(alias, one_line=True) for alias in card.aliases]
+            removed = list(dict.fromkeys(name for _alias, names in cleaned for name in names))
+            if removed:
+                card.aliases = [alias for alias, _names in cleaned]
+                draft.notes.append(removed_note(f"the aliases of “{card.name}”", removed))
 
     # --- Sections ---
 
@@ -416,6 +456,15 @@ class TextReader:
                 )
             )
         return leftover
+
+
+def removed_note(label: str, removed: list[str]) -> str:
+    """ "Removed from the headline: U+202E (RIGHT-TO-LEFT OVERRIDE). It is invisible…"."""
+    subject = "They are" if len(removed) > 1 else "It is"
+    return (
+        f"Removed from {label}: {', '.join(removed)}. {subject} invisible and cannot be stored "
+        "or published."
+    )
 
 
 def story_text_parse(
