@@ -194,7 +194,10 @@ class TextReader:
             (item, "question", f"FAQ item {number}")
             for number, item in enumerate(draft.faq_items, start=1)
         ]
-        fields += [(card, "name", f"the card “{card.name}”") for card in draft.entities]
+        fields += [
+            (card, "name", f"the name of entity card {number}")
+            for number, card in enumerate(draft.entities, start=1)
+        ]
         fields += [
             (citation, "outlet_name", f"the outlet of citation {number}")
             for number, citation in enumerate(draft.citations, start=1)

@@ -90,3 +90,17 @@ def test_story_import_checks_the_limits_of_a_draft_changed_after_reading(explain
     with pytest.raises(StoryImportRefused, match="The dateline's place is 201 characters"):
         story_import(draft=draft)
     assert (Story.objects.count(), Entity.objects.count(), FAQItem.objects.count()) == (0, 0, 0)
+
+
+def test_an_entity_card_name_loses_a_right_to_left_override_and_the_note_shows_none(
+    explainer_template,
+):
+    text = (
+        "# Ferry crews walk out\n\n## Key players\n\n"
+        "Acme\u202e Ferries is a company that runs the night crossings.\n"
+    )
+    draft = parse(text, explainer_template)
+    assert [card.name for card in draft.entities] == ["Acme Ferries"]
+    note = next(n for n in draft.notes if n.startswith("Removed from the name of entity card 1"))
+    assert "U+202E (RIGHT-TO-LEFT OVERRIDE)" in note
+    assert "\u202e" not in note
