@@ -27,6 +27,7 @@ from stories.importing import (
     story_text_parse,
 )
 from stories.models import Entity, EntityKind, Story, StoryStatus, StoryTemplate
+from stories.plain_text import text_cleaned
 
 MAX_UPLOAD_BYTES = MAX_TEXT_CHARS * 4  # UTF-8 takes at most four bytes a character
 
@@ -110,12 +111,13 @@ def story_import_page(request):
                         reverse("admin:stories_story_change", args=[story.pk])
                     )
             findings = story_import_findings(draft=draft, by=request.user)
-            # The preview's text is what gets saved: a chosen file's words go into the text box.
+            # The preview's text is what gets saved: a chosen file's words go into the text box,
+            # without the characters the notes say were removed (a NUL would fail the form).
             form = StoryImportForm(
                 initial={
                     "template": data["template"].slug,
                     "headline": data["headline"],
-                    "text": data["text"],
+                    "text": text_cleaned(data["text"], one_line=False)[0],
                 }
             )
     else:

@@ -11,11 +11,54 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from stories.api.selectors import entities_public
 from stories.models import Entity, Story, StoryEntity, StoryTemplate
+from stories.plain_text import text_cleaned
 from stories.selectors import BYLINES, stories_public
 
 
 def site_url(path: str) -> str:
     return f"{settings.NEWSDESK_SITE_URL}{path}"
+
+
+def feed_text(value, *, one_line: bool = True):
+    """A value as a feed may show it: strings (and lists of them) without control characters,
+    and titles and names without invisible ones. Other values pass through."""
+    if isinstance(value, str):
+        return text_cleaned(value, one_line=one_line)[0]
+    if isinstance(value, list | tuple):
+        return [feed_text(item) for item in value]
+    return value
+
+
+class PlainTextFeedMixin:
+    """Feed output free of what XML 1.0 cannot hold, whatever is stored: one control character
+    in one headline made every feed it was in answer 500 (UnserializableContentError).
+
+    Descriptions keep their line breaks; everything else is one line.
+    """
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(
+            feed_text(title),
+            link,
+            feed_text(description, one_line=False),
+            **{key: feed_text(value) for key, value in kwargs.items()},
+        )
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(
+            feed_text(title),
+            link,
+            feed_text(description, one_line=False),
+            **{key: feed_text(value) for key, value in kwargs.items()},
+        )
+
+
+class PlainTextRssFeed(PlainTextFeedMixin, Rss201rev2Feed):
+    pass
+
+
+class PlainTextAtomFeed(PlainTextFeedMixin, Atom1Feed):
+    pass
 
 
 def stories_for_feed(*, template: StoryTemplate | None = None, entity: Entity | None = None):
@@ -40,7 +83,7 @@ def stories_for_feed(*, template: StoryTemplate | None = None, entity: Entity | 
 class LatestStoriesFeed(Feed):
     """The newest published stories, with their full summary."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = PlainTextRssFeed
     kind = "rss"
 
     def __call__(self, request, *args, **kwargs):
@@ -99,7 +142,7 @@ class LatestStoriesFeed(Feed):
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     kind = "atom"
     subtitle = LatestStoriesFeed.description
 
@@ -124,7 +167,7 @@ class TemplateStoriesFeed(LatestStoriesFeed):
 
 
 class TemplateStoriesAtomFeed(TemplateStoriesFeed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     kind = "atom"
     subtitle = TemplateStoriesFeed.description
 
@@ -153,7 +196,7 @@ class EntityStoriesFeed(LatestStoriesFeed):
 
 
 class EntityStoriesAtomFeed(EntityStoriesFeed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     kind = "atom"
     subtitle = EntityStoriesFeed.description
 

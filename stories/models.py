@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from stories.plain_text import validate_multi_line_text, validate_one_line_text
 from stories.rendering import render_markdown
 from stories.signals import story_rows_updating
 
@@ -23,9 +24,9 @@ class StoryTemplate(models.Model):
     break stories already written.
     """
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[validate_one_line_text])
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[validate_multi_line_text])
     requires_dateline = models.BooleanField(
         default=False, help_text="Stories of this template must have a dateline (place and date)."
     )
@@ -49,8 +50,12 @@ class TemplateSection(models.Model):
 
     template = models.ForeignKey(StoryTemplate, on_delete=models.CASCADE, related_name="sections")
     key = models.SlugField(max_length=50, help_text="Stable machine name, used by the API.")
-    heading = models.CharField(max_length=200)
-    help_text = models.TextField(blank=True, help_text="Shown to the journalist above the field.")
+    heading = models.CharField(max_length=200, validators=[validate_one_line_text])
+    help_text = models.TextField(
+        blank=True,
+        help_text="Shown to the journalist above the field.",
+        validators=[validate_multi_line_text],
+    )
     kind = models.CharField(max_length=20, choices=SectionKind.choices, default=SectionKind.TEXT)
     required = models.BooleanField(default=False)
     min_items = models.PositiveSmallIntegerField(
@@ -136,15 +141,19 @@ class Story(FSMModelMixin, models.Model):
     `stories.workflow` call them (with the lock, the audit row and the signal around them).
     """
 
-    headline = models.CharField(max_length=300)
+    headline = models.CharField(max_length=300, validators=[validate_one_line_text])
     slug = models.SlugField(
         max_length=200, unique=True, help_text="Part of the public URL; fixed once published."
     )
     summary = models.TextField(
-        blank=True, help_text="The dek: one or two sentences under the headline."
+        blank=True,
+        help_text="The dek: one or two sentences under the headline.",
+        validators=[validate_multi_line_text],
     )
     template = models.ForeignKey(StoryTemplate, on_delete=models.PROTECT, related_name="stories")
-    dateline_place = models.CharField(max_length=200, blank=True)
+    dateline_place = models.CharField(
+        max_length=200, blank=True, validators=[validate_one_line_text]
+    )
     dateline_date = models.DateField(null=True, blank=True)
     language = models.CharField(
         max_length=12, default="en", help_text="BCP 47 tag, e.g. en or de-CH."
@@ -178,7 +187,7 @@ class Story(FSMModelMixin, models.Model):
         null=True, blank=True, help_text="Not before: invisible to readers and partners until then."
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_reason = models.TextField(blank=True, validators=[validate_multi_line_text])
     announced_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -346,14 +355,16 @@ class StorySection(models.Model):
         TemplateSection, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     key = models.SlugField(max_length=50)
-    heading = models.CharField(max_length=200)
-    help_text = models.TextField(blank=True)
+    heading = models.CharField(max_length=200, validators=[validate_one_line_text])
+    help_text = models.TextField(blank=True, validators=[validate_multi_line_text])
     kind = models.CharField(max_length=20, choices=SectionKind.choices, default=SectionKind.TEXT)
     required = models.BooleanField(default=False)
     min_items = models.PositiveSmallIntegerField(default=0)
     max_items = models.PositiveSmallIntegerField(null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(
+        blank=True, help_text="Markdown.", validators=[validate_multi_line_text]
+    )
     body_html = models.TextField(blank=True, editable=False)
 
     class Meta:
@@ -384,11 +395,19 @@ class EntityKind(models.TextChoices):
 class Entity(models.Model):
     """A person, country, organisation… shared across stories, with the card readers see."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_one_line_text])
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=EntityKind.choices, default=EntityKind.OTHER)
-    description = models.TextField(blank=True, help_text="The card text: one short paragraph.")
-    aliases = models.TextField(blank=True, help_text="Other names, one per line (e.g. DPRK).")
+    description = models.TextField(
+        blank=True,
+        help_text="The card text: one short paragraph.",
+        validators=[validate_multi_line_text],
+    )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names, one per line (e.g. DPRK).",
+        validators=[validate_multi_line_text],
+    )
     wikidata_id = models.CharField(
         max_length=20,
         blank=True,
@@ -442,8 +461,8 @@ class FAQItem(models.Model):
     """A common question with a short answer, in the story's order."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="faq_items")
-    question = models.CharField(max_length=300)
-    answer = models.TextField()
+    question = models.CharField(max_length=300, validators=[validate_one_line_text])
+    answer = models.TextField(validators=[validate_multi_line_text])
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -458,7 +477,7 @@ class Correction(models.Model):
     """A public correction note on a published story."""
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="corrections")
-    text = models.TextField()
+    text = models.TextField(validators=[validate_multi_line_text])
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -481,7 +500,7 @@ class StoryTransition(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, validators=[validate_multi_line_text])
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -494,8 +513,8 @@ class StoryTransition(models.Model):
 class DictionaryWord(models.Model):
     """A word the spelling check should accept: names, jargon, house style."""
 
-    word = models.CharField(max_length=100, unique=True)
-    note = models.CharField(max_length=200, blank=True)
+    word = models.CharField(max_length=100, unique=True, validators=[validate_one_line_text])
+    note = models.CharField(max_length=200, blank=True, validators=[validate_one_line_text])
 
     class Meta:
         ordering = ["word"]

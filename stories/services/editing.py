@@ -32,7 +32,6 @@ from stories.models import (
 from stories.signals import story_changed
 from stories.workflow import TransitionForbidden, TransitionRefused
 
-
 SLUG_WORDS_UP_TO = 80
 
 

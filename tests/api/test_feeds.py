@@ -109,3 +109,34 @@ def test_feed_query_count_is_flat(client, journalist, django_assert_num_queries)
         factories.story(by=journalist, published=True, entities=3)
     with django_assert_num_queries(3):
         client.get("/feeds/rss/")
+
+
+def test_feeds_leave_out_characters_xml_cannot_hold_whatever_is_stored(client, journalist):
+    # Stored before the fields refused them (an update skips validation, as old rows did).
+    story = factories.story(by=journalist, published=True, template="news-report", entities=1)
+    Story.objects.filter(pk=story.pk).update(
+        headline="Bell\x07 rings \u202eout\u202c loud",
+        summary="First line\x0b\nsecond line\x0c ends",
+    )
+    entity = story.entity_links.get().entity
+    type(entity).objects.filter(pk=entity.pk).update(name="Port\x1b Authority")
+    urls = [
+        "/feeds/rss/",
+        "/feeds/atom/",
+        "/feeds/rss/templates/news-report/",
+        "/feeds/atom/templates/news-report/",
+        f"/feeds/rss/entities/{entity.slug}/",
+        f"/feeds/atom/entities/{entity.slug}/",
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        etree.fromstring(response.content)  # well-formed XML
+        feed = feedparser.parse(response.content)
+        assert not feed.bozo, (url, feed.bozo_exception)
+        entry = feed.entries[0]
+        assert entry.title == "Bell rings out loud"
+        assert entry.summary == "First line\nsecond line ends"
+        assert "Port Authority" in {t.term for t in entry.tags}
+    entity_feed = feedparser.parse(client.get(f"/feeds/rss/entities/{entity.slug}/").content)
+    assert entity_feed.feed.title == "Newsdesk: Port Authority"

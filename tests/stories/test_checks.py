@@ -1,6 +1,6 @@
 import pytest
 
-from stories.checks import story_errors, story_findings
+from stories.checks import REGISTRY, story_errors, story_findings
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -8,6 +8,21 @@ pytestmark = pytest.mark.django_db
 
 def codes(findings):
     return sorted((f.code, f.target) for f in findings)
+
+
+def test_checks_run_in_the_order_the_checklist_has_always_shown():
+    # The package imports its check families in this order; an alphabetical sort would reorder
+    # every story's checklist.
+    assert [name for name, _check, _cheap in REGISTRY] == [
+        "template_rules",
+        "faq_duplicates",
+        "faq_answered_elsewhere",
+        "spelling",
+        "spacing",
+        "attribution",
+        "entity_freshness",
+        "entity_suggestions",
+    ]
 
 
 def test_complete_explainer_has_no_template_errors(journalist):

@@ -85,3 +85,49 @@ def test_an_imported_citation_with_a_url_is_queued_for_fetching(
     assert linked.outlet.domain == "coastal-weekly.example"
     assert story.citations.exclude(pk=linked.pk).filter(link_status="").count() == 2
     assert len(callbacks) >= 1  # the fetch, once the import's transaction commits
+
+
+def test_import_story_refuses_a_first_line_too_long_for_a_headline(tmp_path, explainer_template):
+    path = tmp_path / "story.md"
+    path.write_text("# " + "A" * 10_000 + "\n\nFerry crews stopped work at dawn.\n")
+    with pytest.raises(CommandError) as refused:
+        call_command("import_story", str(path), "--template=explainer")
+    assert str(refused.value) == (
+        "The first line (the headline) is 10,000 characters; headlines are at most 300: put the "
+        "headline on its own first line."
+    )
+    assert Story.objects.count() == 0
+
+
+def test_import_story_removes_nul_bytes_and_control_characters_and_says_so(
+    tmp_path, capsys, explainer_template
+):
+    path = tmp_path / "story.md"
+    path.write_bytes(
+        "# Ferry\x07 crews walk \u202eout\n\n## What happened\n\nCrews\x00 stopped work.\n".encode()
+    )
+    call_command("import_story", str(path), "--template=explainer")
+    lines = capsys.readouterr().out.strip().splitlines()
+    story = Story.objects.get(slug=lines[-1])
+    assert story.headline == "Ferry crews walk out"
+    assert story.sections.get(key="whats-happened").body == "Crews stopped work."
+    assert (
+        "note: Removed from the text: U+0007 (BEL, a control character), U+0000 (NUL, a control "
+        "character). They are invisible and cannot be stored or published." in lines
+    )
+    assert any(line.startswith("note: Removed from the headline: U+202E") for line in lines)
+
+
+@pytest.mark.postgres
+def test_import_story_with_a_nul_byte_and_a_long_first_line_on_postgresql(
+    tmp_path, capsys, explainer_template
+):
+    # PostgreSQL refuses NUL in text and enforces varchar lengths: both were 500s / tracebacks.
+    path = tmp_path / "story.md"
+    path.write_text("# Ferry crews walk out\n\nCrews\x00 stopped work.\n")
+    call_command("import_story", str(path), "--template=explainer")
+    assert Story.objects.get().headline == "Ferry crews walk out"
+    path.write_text("# " + "A" * 10_000 + "\n\nCrews stopped work.\n")
+    with pytest.raises(CommandError, match="headlines are at most 300"):
+        call_command("import_story", str(path), "--template=explainer")
+    assert Story.objects.count() == 1

@@ -1,0 +1,143 @@
+"""Saving: a draft becomes a draft story, all of it or nothing; and linking an entity to a story.
+
+Every database write of the import is here, so routing them through the story services is a
+change to this module alone.
+"""
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from sources.models import Citation, LinkStatus, Outlet
+from sources.services import citation_schedule_fetch
+from stories import services
+from stories.checks import Finding, finding_labels, story_findings
+from stories.importing.draft import ImportedCitation, StoryDraft, StoryImportRefused
+from stories.importing.limits import draft_limit_problems
+from stories.importing.match import url_domain
+from stories.models import Entity, EntityRole, FAQItem, Story, StoryEntity
+from stories.selectors import story_with_parts
+
+
+def story_entity_link(
+    *, story: Story, entity: Entity, by=None, role: str = EntityRole.MENTIONS
+) -> StoryEntity:
+    """Link an entity to a story, after its existing links; linking twice changes nothing."""
+    with transaction.atomic():
+        existing = StoryEntity.objects.filter(story=story, entity=entity).first()
+        if existing:
+            return existing
+        last = StoryEntity.objects.filter(story=story).order_by("-order").first()
+        link = StoryEntity.objects.create(
+            story=story, entity=entity, role=role, order=(last.order + 1) if last else 0
+        )
+        services.story_record_change(story=story, by=by)
+    return link
+
+
+def entity_unique_slug(name: str) -> str:
+    base = slugify(name)[:180] or "entity"
+    slug, n = base, 1
+    while Entity.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _outlet_for(citation: ImportedCitation, created: dict[str, Outlet]) -> Outlet:
+    if citation.outlet_id:
+        return Outlet.objects.get(pk=citation.outlet_id)
+    key = citation.outlet_name.casefold()
+    if key not in created:
+        outlet = Outlet.objects.filter(name__iexact=citation.outlet_name).first()
+        if outlet is None:
+            domain = url_domain(citation.url)
+            if domain and Outlet.objects.filter(domain=domain).exists():
+                domain = ""
+            outlet = Outlet.objects.create(name=citation.outlet_name, domain=domain)
+        created[key] = outlet
+    return created[key]
+
+
+def _save(draft: StoryDraft, by) -> tuple[Story, list[Citation]]:
+    story = services.story_create(
+        by=by,
+        template=draft.template,
+        headline=draft.headline,
+        summary=draft.summary,
+        dateline_place=draft.dateline_place,
+        dateline_date=draft.dateline_date,
+    )
+    sections = {s.key: s for s in story.sections.all()}
+    for imported in draft.sections:
+        section = sections.get(imported.key)
+        if section is not None and imported.body:
+            section.body = imported.body
+            section.save()
+    outlets: dict[str, Outlet] = {}
+    citations = [
+        Citation.objects.create(
+            story=story,
+            section=sections.get(c.section_key) if c.section_key else None,
+            outlet=_outlet_for(c, outlets),
+            url=c.url,
+            published_on=c.published_on,
+            claim=c.claim,
+            quote=c.quote,
+            order=order,
+            link_status=LinkStatus.PENDING if c.url else "",
+        )
+        for order, c in enumerate(draft.citations)
+    ]
+    FAQItem.objects.bulk_create(
+        FAQItem(story=story, question=item.question, answer=item.answer, order=order)
+        for order, item in enumerate(draft.faq_items)
+    )
+    links = []
+    for order, card in enumerate(draft.entities):
+        if card.entity_id:
+            entity = Entity.objects.get(pk=card.entity_id)
+        else:
+            entity = Entity.objects.create(
+                name=card.name,
+                slug=entity_unique_slug(card.name),
+                kind=card.kind,
+                description=card.description,
+                aliases="\n".join(card.aliases),
+                reviewed_at=None,
+            )
+        links.append(StoryEntity(story=story, entity=entity, role=EntityRole.ABOUT, order=order))
+    StoryEntity.objects.bulk_create(links)
+    return story, citations
+
+
+def story_import(*, draft: StoryDraft, by=None) -> Story:
+    """Save what the import understood as a draft story, all of it or nothing.
+
+    Citations with a URL are queued for fetching once the transaction commits.
+    """
+    problems = draft.problems or draft_limit_problems(draft)
+    if problems:
+        raise StoryImportRefused(problems)
+    with transaction.atomic():
+        story, citations = _save(draft, by)
+        for citation in citations:
+            if citation.url:
+                citation_schedule_fetch(citation=citation)
+    return story
+
+
+def story_import_findings(*, draft: StoryDraft, by=None) -> list[tuple[Finding, str]]:
+    """The checks' findings on the draft as if it were saved, each with a readable target.
+
+    The draft is written inside a transaction that is then rolled back: the checks see exactly
+    what saving would produce, and nothing is kept.
+    """
+    if draft.problems or draft_limit_problems(draft):
+        return []
+    with transaction.atomic():
+        story, _ = _save(draft, by)
+        story = story_with_parts(Story.objects.filter(pk=story.pk)).get()
+        findings = story_findings(story)
+        labels = finding_labels(story, findings)
+        transaction.set_rollback(True)
+    return [(finding, labels.get(finding.target, finding.target)) for finding in findings]
