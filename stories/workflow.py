@@ -200,9 +200,10 @@ def story_recall(*, story: Story, by, comment: str = "") -> Story:
     try:
         return _run(story_id=story.pk, by=by, action="recall", comment=comment.strip())
     except TransitionRefused as refused:
-        if refused.forbidden or not Story.objects.filter(
-            pk=story.pk, status=StoryStatus.IN_REVIEW
-        ).exists():
+        if (
+            refused.forbidden
+            or not Story.objects.filter(pk=story.pk, status=StoryStatus.IN_REVIEW).exists()
+        ):
             raise
         raise TransitionRefused(
             "Someone has changed this story since it was submitted, so it can no longer be "

@@ -17,7 +17,6 @@ itself) and `build` (every write to the database).
 
 from stories.importing.build import (
     entity_unique_slug,
-    story_entity_link,
     story_import,
     story_import_findings,
 )
@@ -81,7 +80,6 @@ __all__ = [
     "section_lookup",
     "shorten",
     "split_sentences",
-    "story_entity_link",
     "story_import",
     "story_import_findings",
     "story_text_parse",

@@ -1,14 +1,14 @@
-"""Saving: a draft becomes a draft story, all of it or nothing; and linking an entity to a story.
+"""Saving: a draft becomes a draft story, all of it or nothing, through the story services
+(`story_create`, then one `story_update` with every part), like any other edit.
 
-Every database write of the import is here, so routing them through the story services is a
-change to this module alone.
+New outlets and entity cards the copy names are created here: they are shared desk records,
+not parts of the story.
 """
 
 from django.db import transaction
 from django.utils.text import slugify
 
 from sources.models import Citation, LinkStatus, Outlet
-from sources.services import citation_schedule_fetch
 from stories import services
 from stories.checks import Finding, finding_labels, story_findings
 from stories.importing.draft import ImportedCitation, StoryDraft, StoryImportRefused
@@ -16,22 +16,6 @@ from stories.importing.limits import draft_limit_problems
 from stories.importing.match import url_domain
 from stories.models import Entity, EntityRole, FAQItem, Story, StoryEntity
 from stories.selectors import story_with_parts
-
-
-def story_entity_link(
-    *, story: Story, entity: Entity, by=None, role: str = EntityRole.MENTIONS
-) -> StoryEntity:
-    """Link an entity to a story, after its existing links; linking twice changes nothing."""
-    with transaction.atomic():
-        existing = StoryEntity.objects.filter(story=story, entity=entity).first()
-        if existing:
-            return existing
-        last = StoryEntity.objects.filter(story=story).order_by("-order").first()
-        link = StoryEntity.objects.create(
-            story=story, entity=entity, role=role, order=(last.order + 1) if last else 0
-        )
-        services.story_record_change(story=story, by=by)
-    return link
 
 
 def entity_unique_slug(name: str) -> str:
@@ -58,7 +42,7 @@ def _outlet_for(citation: ImportedCitation, created: dict[str, Outlet]) -> Outle
     return created[key]
 
 
-def _save(draft: StoryDraft, by) -> tuple[Story, list[Citation]]:
+def _save(draft: StoryDraft, by) -> Story:
     story = services.story_create(
         by=by,
         template=draft.template,
@@ -67,16 +51,16 @@ def _save(draft: StoryDraft, by) -> tuple[Story, list[Citation]]:
         dateline_place=draft.dateline_place,
         dateline_date=draft.dateline_date,
     )
+    changes = services.StoryChanges(note="Imported.")
     sections = {s.key: s for s in story.sections.all()}
     for imported in draft.sections:
         section = sections.get(imported.key)
         if section is not None and imported.body:
             section.body = imported.body
-            section.save()
+            changes.saved.append(services.PartChange(part=section, changed=["body"]))
     outlets: dict[str, Outlet] = {}
-    citations = [
-        Citation.objects.create(
-            story=story,
+    for order, c in enumerate(draft.citations):
+        citation = Citation(
             section=sections.get(c.section_key) if c.section_key else None,
             outlet=_outlet_for(c, outlets),
             url=c.url,
@@ -86,13 +70,11 @@ def _save(draft: StoryDraft, by) -> tuple[Story, list[Citation]]:
             order=order,
             link_status=LinkStatus.PENDING if c.url else "",
         )
-        for order, c in enumerate(draft.citations)
-    ]
-    FAQItem.objects.bulk_create(
-        FAQItem(story=story, question=item.question, answer=item.answer, order=order)
-        for order, item in enumerate(draft.faq_items)
-    )
-    links = []
+        # A link is fetched once the import commits (story_update queues it).
+        changes.saved.append(services.PartChange(part=citation, changed=["url"] if c.url else []))
+    for order, item in enumerate(draft.faq_items):
+        faq = FAQItem(question=item.question, answer=item.answer, order=order)
+        changes.saved.append(services.PartChange(part=faq))
     for order, card in enumerate(draft.entities):
         if card.entity_id:
             entity = Entity.objects.get(pk=card.entity_id)
@@ -105,9 +87,9 @@ def _save(draft: StoryDraft, by) -> tuple[Story, list[Citation]]:
                 aliases="\n".join(card.aliases),
                 reviewed_at=None,
             )
-        links.append(StoryEntity(story=story, entity=entity, role=EntityRole.ABOUT, order=order))
-    StoryEntity.objects.bulk_create(links)
-    return story, citations
+        link = StoryEntity(entity=entity, role=EntityRole.ABOUT, order=order)
+        changes.saved.append(services.PartChange(part=link))
+    return services.story_update(story=story, by=by, changes=changes)
 
 
 def story_import(*, draft: StoryDraft, by=None) -> Story:
@@ -119,11 +101,7 @@ def story_import(*, draft: StoryDraft, by=None) -> Story:
     if problems:
         raise StoryImportRefused(problems)
     with transaction.atomic():
-        story, citations = _save(draft, by)
-        for citation in citations:
-            if citation.url:
-                citation_schedule_fetch(citation=citation)
-    return story
+        return _save(draft, by)
 
 
 def story_import_findings(*, draft: StoryDraft, by=None) -> list[tuple[Finding, str]]:
@@ -135,7 +113,7 @@ def story_import_findings(*, draft: StoryDraft, by=None) -> list[tuple[Finding, 
     if draft.problems or draft_limit_problems(draft):
         return []
     with transaction.atomic():
-        story, _ = _save(draft, by)
+        story = _save(draft, by)
         story = story_with_parts(Story.objects.filter(pk=story.pk)).get()
         findings = story_findings(story)
         labels = finding_labels(story, findings)
