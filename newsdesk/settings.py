@@ -6,6 +6,7 @@ local-memory cache and the console e-mail backend. `DATABASE_URL` and `REDIS_URL
 PostgreSQL and Redis; `DEBUG=false` switches on production hardening.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "reversion",
+    "axes",
     "stories",
     "sources",
     "partners",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into our lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -173,6 +177,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 LOGIN_URL = "admin:login"
+# Axes first: it refuses a locked-out (username, address) before any password is checked. It
+# needs the request, which Django's login views and DRF pass; `client.login()` in tests does not
+# (use `force_login`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -214,6 +225,22 @@ NEWSDESK_PAGE_MAX_AGE = env.int("NEWSDESK_PAGE_MAX_AGE", default=60)
 NEWSDESK_PAGE_CDN_MAX_AGE = env.int("NEWSDESK_PAGE_CDN_MAX_AGE", default=300)
 # Entity cards not reviewed by the research desk for this many days are flagged (stories/checks.py).
 NEWSDESK_ENTITY_REVIEW_DAYS = env.int("NEWSDESK_ENTITY_REVIEW_DAYS", default=180)
+
+# --- Security: login throttling (django-axes) -----------------------------------------------
+# A username is locked out from one address after this many wrong passwords in a row, for
+# COOLOFF_MINUTES after the last try; another address (a colleague) is not. A good password
+# resets the count; an admin unlocks by deleting the attempt (README "Security").
+NEWSDESK_LOGIN_FAILURE_LIMIT = env.int("NEWSDESK_LOGIN_FAILURE_LIMIT", default=5)
+NEWSDESK_LOGIN_COOLOFF_MINUTES = env.int("NEWSDESK_LOGIN_COOLOFF_MINUTES", default=15)
+AXES_FAILURE_LIMIT = NEWSDESK_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=NEWSDESK_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "newsdesk.lockout.login_locked_out"
+# Only the address the connection came from: a client-sent X-Forwarded-For would let an
+# attacker pick a fresh "address" for every guess.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # --- Sources: fetching cited articles (sources/fetching.py) ---------------------------------
 # Private networks are for tests and local demos only: refused outright in production mode.
