@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     # A partner's cached story or 304, answered before the layers below that the API never
     # uses (sessions, users, messages, CSRF); anything else goes on (stories/api/fast_path.py).
     "stories.api.fast_path.StoryFastPathMiddleware",
+    # After the fast path on purpose: its JSON needs no policy, and its hot path no extra work.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -226,7 +229,7 @@ NEWSDESK_PAGE_CDN_MAX_AGE = env.int("NEWSDESK_PAGE_CDN_MAX_AGE", default=300)
 # Entity cards not reviewed by the research desk for this many days are flagged (stories/checks.py).
 NEWSDESK_ENTITY_REVIEW_DAYS = env.int("NEWSDESK_ENTITY_REVIEW_DAYS", default=180)
 
-# --- Security: login throttling (django-axes) -----------------------------------------------
+# --- Security: login throttling (django-axes) and Content-Security-Policy (django-csp) ------
 # A username is locked out from one address after this many wrong passwords in a row, for
 # COOLOFF_MINUTES after the last try; another address (a colleague) is not. A good password
 # resets the count; an admin unlocks by deleting the attempt (README "Security").
@@ -241,6 +244,24 @@ AXES_LOCKOUT_CALLABLE = "newsdesk.lockout.login_locked_out"
 # Only the address the connection came from: a client-sent X-Forwarded-For would let an
 # attacker pick a fresh "address" for every guess.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Scripts run only from our own files or with this response's nonce (`request.csp_nonce`).
+# Inline styles stay allowed: admin code writes `style=` attributes (which no nonce can cover),
+# and a reader's story page is cached as HTML per version, so its <style> cannot carry a
+# per-response nonce. Archived pages (sources/views.py) send their own, stricter policy, which
+# the middleware leaves alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # Swagger UI's icons
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Sources: fetching cited articles (sources/fetching.py) ---------------------------------
 # Private networks are for tests and local demos only: refused outright in production mode.

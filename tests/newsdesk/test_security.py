@@ -1,5 +1,7 @@
-"""Login throttling (django-axes)."""
+"""Login throttling (django-axes) and the Content-Security-Policy (django-csp)."""
 
+import gzip
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,6 +9,9 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
+from sources.models import Snapshot
+from sources.views import RAW_POLICY
+from stories.models import Entity
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +133,103 @@ def test_wrong_basic_auth_passwords_lock_basic_auth_too(client, journalist):
     response = client.get(reverse("api-schema"), HTTP_AUTHORIZATION=f"Basic {right}")
     assert response.status_code == 403
     assert AccessAttempt.objects.get(username="ana").failures_since_start == 6
+
+
+# --- Content-Security-Policy ----------------------------------------------------------------
+
+
+def directives(response) -> dict[str, str]:
+    header = response["Content-Security-Policy"]
+    return {
+        part.split()[0]: " ".join(part.split()[1:])
+        for part in (p.strip() for p in header.split(";"))
+        if part
+    }
+
+
+def inline_scripts(html: str) -> list[str]:
+    """The opening tags of every <script> without a src."""
+    return [tag for tag in re.findall(r"<script\b[^>]*>", html) if "src=" not in tag]
+
+
+def assert_base_policy(response):
+    policy = directives(response)
+    assert policy["default-src"] == "'self'"
+    assert policy["object-src"] == "'none'"
+    assert policy["base-uri"] == "'self'"
+    assert policy["form-action"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert "'unsafe-eval'" not in policy["script-src"]
+    return policy
+
+
+def test_admin_login_page_has_the_policy(client):
+    assert_base_policy(client.get(LOGIN))
+
+
+def test_admin_story_page_has_the_policy_and_its_inline_script_the_nonce(client):
+    client.force_login(factories.UserFactory(username="chief", is_staff=True, is_superuser=True))
+    Entity.objects.create(name="Ines Varga", slug="ines-varga", kind="person")
+    story = factories.story(citations=2)
+    section = story.sections.get(key="whats-happened")
+    section.body = "Ines Varga leads the crews."  # a "Link" suggestion: the checklist's script
+    section.save()
+
+    response = client.get(reverse("admin:stories_story_change", args=[story.pk]))
+    html = response.content.decode()
+    nonce = re.search(r"'nonce-([^']+)'", assert_base_policy(response)["script-src"]).group(1)
+    scripts = inline_scripts(html)
+    assert "checklist-link-entity" in html
+    assert scripts, "the checklist panel's script is inline"
+    assert all(f'nonce="{nonce}"' in tag for tag in scripts), scripts
+
+
+def test_each_response_gets_its_own_nonce(client):
+    client.force_login(factories.UserFactory(username="chief", is_staff=True, is_superuser=True))
+    Entity.objects.create(name="Ines Varga", slug="ines-varga", kind="person")
+    story = factories.story(citations=2)
+    story.sections.filter(key="whats-happened").update(body="Ines Varga leads the crews.")
+    url = reverse("admin:stories_story_change", args=[story.pk])
+    first, second = (directives(client.get(url))["script-src"] for _ in range(2))
+    assert first != second
+
+
+def test_public_pages_have_the_policy_also_from_the_page_cache(client):
+    story = factories.story(published=True)
+    assert_base_policy(client.get(reverse("stories:home")))
+    rendered = client.get(story.get_absolute_url())
+    cached = client.get(story.get_absolute_url())
+    for response in (rendered, cached):
+        assert response.status_code == 200
+        policy = assert_base_policy(response)
+        # The page is cached as HTML per version: its <style> needs no per-response nonce.
+        assert "'unsafe-inline'" in policy["style-src"]
+    assert all("ld+json" in tag for tag in inline_scripts(cached.content.decode()))
+
+
+def test_archived_pages_keep_their_own_sandbox_policy(client):
+    client.force_login(factories.UserFactory(username="chief", is_staff=True))
+    snapshot = Snapshot.objects.create(
+        requested_url="https://example.org/a",
+        final_url="https://example.org/a",
+        http_status=200,
+        html_gz=gzip.compress(b"<h1>Archived</h1><script>alert(1)</script>"),
+        content_hash="0" * 64,
+    )
+    response = client.get(reverse("sources:snapshot_raw", args=[snapshot.pk]))
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == RAW_POLICY
+    # The page around it is ours, under our policy.
+    assert_base_policy(client.get(reverse("sources:snapshot", args=[snapshot.pk])))
+
+
+def test_api_docs_load_their_start_up_script_from_a_url(client):
+    response = client.get(reverse("api-docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert inline_scripts(html) == []
+    script = re.search(r'<script src="([^"]*script=[^"]*)"', html).group(1)
+    start_up = client.get(script.replace("&amp;", "&"))
+    assert start_up.status_code == 200
+    assert start_up["Content-Type"].startswith("application/javascript")
