@@ -13,6 +13,7 @@ from sources.models import Snapshot
 from sources.views import RAW_POLICY
 from stories.models import Entity
 from tests import factories
+from tests.newsdesk.test_settings import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,17 @@ def test_the_same_user_from_another_address_is_not_locked(client, journalist):
     assert attempt_login(client, "ana", PASSWORD, address="10.0.0.2").status_code == 302
 
 
+def test_a_forged_forwarded_for_header_buys_no_fresh_guesses(client, journalist):
+    for number in range(5):
+        client.post(
+            LOGIN,
+            {"username": "ana", "password": "wrong-password"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}",
+        )
+    assert attempt_login(client, "ana", PASSWORD).status_code == 429
+
+
 def test_a_successful_login_resets_the_count(client, journalist):
     fail(client, "ana", 4)
     assert attempt_login(client, "ana", PASSWORD).status_code == 302
@@ -112,6 +124,19 @@ def test_an_admin_sees_the_lock_out_and_deleting_it_lets_the_user_in(client, jou
 
     assert attempt_login(client, "ana", PASSWORD).status_code == 302
     assert logged_in(client)
+
+
+def test_the_limits_come_from_the_environment():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.AXES_FAILURE_LIMIT, "
+        "settings.AXES_COOLOFF_TIME.total_seconds())",
+        NEWSDESK_LOGIN_FAILURE_LIMIT="3",
+        NEWSDESK_LOGIN_COOLOFF_MINUTES="2",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["3", "120.0"]
 
 
 def test_axes_reset_command_unlocks_everyone(client, journalist):
