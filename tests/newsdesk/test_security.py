@@ -233,6 +233,12 @@ def test_public_pages_have_the_policy_also_from_the_page_cache(client):
     assert all("ld+json" in tag for tag in inline_scripts(cached.content.decode()))
 
 
+def test_the_partner_api_json_is_sent_without_a_policy(client):
+    response = client.get("/api/v1/stories/")
+    assert response["Content-Type"] == "application/problem+json"
+    assert "Content-Security-Policy" not in response
+
+
 def test_archived_pages_keep_their_own_sandbox_policy(client):
     client.force_login(factories.UserFactory(username="chief", is_staff=True))
     snapshot = Snapshot.objects.create(
