@@ -6,9 +6,11 @@ local-memory cache and the console e-mail backend. `DATABASE_URL` and `REDIS_URL
 PostgreSQL and Redis; `DEBUG=false` switches on production hardening.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "reversion",
+    "axes",
     "stories",
     "sources",
     "partners",
@@ -52,12 +55,16 @@ MIDDLEWARE = [
     # A partner's cached story or 304, answered before the layers below that the API never
     # uses (sessions, users, messages, CSRF); anything else goes on (stories/api/fast_path.py).
     "stories.api.fast_path.StoryFastPathMiddleware",
+    # After the fast path on purpose: its JSON needs no policy, and its hot path no extra work.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into our lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -173,6 +180,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 LOGIN_URL = "admin:login"
+# Axes first: it refuses a locked-out (username, address) before any password is checked. It
+# needs the request, which Django's login views and DRF pass; `client.login()` in tests does not
+# (use `force_login`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -214,6 +228,42 @@ NEWSDESK_PAGE_MAX_AGE = env.int("NEWSDESK_PAGE_MAX_AGE", default=60)
 NEWSDESK_PAGE_CDN_MAX_AGE = env.int("NEWSDESK_PAGE_CDN_MAX_AGE", default=300)
 # Entity cards not reviewed by the research desk for this many days are flagged (stories/checks.py).
 NEWSDESK_ENTITY_REVIEW_DAYS = env.int("NEWSDESK_ENTITY_REVIEW_DAYS", default=180)
+
+# --- Security: login throttling (django-axes) and Content-Security-Policy (django-csp) ------
+# A username is locked out from one address after this many wrong passwords in a row, for
+# COOLOFF_MINUTES after the last try; another address (a colleague) is not. A good password
+# resets the count; an admin unlocks by deleting the attempt (README "Security").
+NEWSDESK_LOGIN_FAILURE_LIMIT = env.int("NEWSDESK_LOGIN_FAILURE_LIMIT", default=5)
+NEWSDESK_LOGIN_COOLOFF_MINUTES = env.int("NEWSDESK_LOGIN_COOLOFF_MINUTES", default=15)
+AXES_FAILURE_LIMIT = NEWSDESK_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=NEWSDESK_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "newsdesk.lockout.login_locked_out"
+# Only the address the connection came from: a client-sent X-Forwarded-For would let an
+# attacker pick a fresh "address" for every guess.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# Scripts run only from our own files or with this response's nonce (`request.csp_nonce`).
+# Inline styles stay allowed: admin code writes `style=` attributes (which no nonce can cover),
+# and a reader's story page is cached as HTML per version, so its <style> cannot carry a
+# per-response nonce. Archived pages (sources/views.py) send their own, stricter policy, which
+# the middleware leaves alone. The partner API's JSON gets none: its fast path answers before
+# the middleware, and the same answer through DRF must look alike (tests/api/test_fast_path.py).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/v1/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # Swagger UI's icons
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Sources: fetching cited articles (sources/fetching.py) ---------------------------------
 # Private networks are for tests and local demos only: refused outright in production mode.

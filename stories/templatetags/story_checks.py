@@ -32,6 +32,7 @@ def story_checklist(context, story):
         "story": story,
         "rows": rows,
         "csrf_token": context.get("csrf_token"),
+        "request": request,  # its CSP nonce, for the panel's inline script
         "errors": sum(1 for f in findings if f.severity == ERROR),
         "warnings": sum(1 for f in findings if f.severity != ERROR),
         "link_url": reverse("desk:story-link-entity", args=[story.pk]),
