@@ -4,6 +4,7 @@ import ipaddress
 import shutil
 import ssl
 import subprocess
+import sys
 import threading
 import time
 from http.server import ThreadingHTTPServer
@@ -131,7 +132,7 @@ def test_private_networks_stay_refused_unless_the_setting_allows_them(article_se
 def test_production_mode_refuses_to_start_with_private_networks_allowed():
     result = subprocess.run(
         [
-            ".venv/bin/python",
+            sys.executable,
             "-c",
             "import django; django.setup()",
         ],
