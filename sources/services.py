@@ -11,12 +11,14 @@ import gzip
 import hashlib
 import logging
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import lxml.etree
 import lxml.html
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -58,6 +60,24 @@ def citation_schedule_fetch(*, citation: Citation) -> None:
     stories_mark_shown_parts_changed(story_ids=[citation.story_id])
     citation_id = citation.pk
     transaction.on_commit(lambda: _enqueue(citation_id))
+
+
+def citation_may_fetch_again(user) -> bool:
+    """Fetching again changes what a citation shows (status, archived copy, quote check), so it
+    takes the right to change citations, not just to see them."""
+    return bool(user is not None and user.is_active and user.has_perm("sources.change_citation"))
+
+
+def citations_fetch_again(*, citations: Iterable[Citation], by) -> int:
+    """Queue a fresh fetch of each citation's link, for someone allowed to; returns how many."""
+    if not citation_may_fetch_again(by):
+        raise PermissionDenied("Fetching links again needs the permission to change citations.")
+    count = 0
+    for citation in citations:
+        if citation.url:
+            citation_schedule_fetch(citation=citation)
+            count += 1
+    return count
 
 
 def _enqueue(citation_id: int, countdown: float | None = None) -> bool:
