@@ -69,7 +69,8 @@ class NotHTML(FetchError):
 
 
 class Unresolvable(FetchError):
-    """The host name does not exist (any more): for a cited link, the link is gone."""
+    """The host name does not resolve. Not retried here; a cited link retries it later, as DNS
+    failures are often temporary (only a 404 or 410 makes a link gone)."""
 
     retryable = False
 
