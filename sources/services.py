@@ -13,6 +13,7 @@ import logging
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlsplit
 
 import lxml.etree
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from publicsuffixlist import PublicSuffixList
 
 from sources import articles
 from sources.articles import ArticleFetch
@@ -309,7 +311,9 @@ def _fill_empty_fields(citation: Citation, fetched: ArticleFetch) -> list[str]:
         changed.append("published_on")
     if citation.outlet_id is None:
         outlet = outlet_for_url(
-            url=metadata.canonical_url or fetched.final_url or citation.url,
+            url=outlet_url(
+                fetched_url=fetched.final_url or citation.url, canonical_url=metadata.canonical_url
+            ),
             site_name=metadata.site_name,
         )
         if outlet:
@@ -319,6 +323,32 @@ def _fill_empty_fields(citation: Citation, fetched: ArticleFetch) -> list[str]:
 
 
 # --- Outlets -----------------------------------------------------------------------------------
+
+
+def outlet_url(*, fetched_url: str, canonical_url: str) -> str:
+    """The URL that names a page's outlet: where we fetched it from. The page's own canonical
+    URL counts only on the same registrable domain (news.bbc.co.uk → www.bbc.co.uk): any page
+    can claim to be on aljazeera.com."""
+    if not canonical_url:
+        return fetched_url
+    fetched_site = registrable_domain(outlet_domain(fetched_url))
+    if fetched_site and fetched_site == registrable_domain(outlet_domain(canonical_url)):
+        return canonical_url
+    return fetched_url
+
+
+def registrable_domain(host: str) -> str:
+    """The part of a host name one owner registers (bbc.co.uk for news.bbc.co.uk), by the
+    Public Suffix List that ships with `publicsuffixlist` (no network); "" for an address or a
+    bare public suffix."""
+    if not host or _is_address(host):
+        return ""
+    return _public_suffixes().privatesuffix(host) or ""
+
+
+@cache
+def _public_suffixes() -> PublicSuffixList:
+    return PublicSuffixList()
 
 
 def outlet_domain(url: str) -> str:

@@ -20,15 +20,18 @@ def fetch(citation, **kwargs):
     return done
 
 
-def test_a_fetched_page_fills_the_empty_fields_and_is_archived(citation_at):
+def test_a_fetched_page_fills_the_empty_fields_and_is_archived(citation_at, hosted):
     citation = citation_at("/article")
+    citation.url = hosted("news.daily.example", "/article")
+    citation.save()
     done = fetch(citation)
     assert done.status == LinkStatus.FETCHED
     assert citation.link_status == LinkStatus.FETCHED
     assert citation.title == "Allies hold drills as tension rises"
     assert citation.published_on == dt.date(2025, 11, 3)
     assert citation.outlet.name == "The Daily Example"
-    assert citation.outlet.domain == "daily.example"  # from the page's canonical URL
+    # The page's canonical URL is on the same registrable domain, so it names the outlet.
+    assert citation.outlet.domain == "daily.example"
     snapshot = citation.latest_snapshot
     assert snapshot.http_status == 200
     assert snapshot.final_url == citation.url
@@ -54,12 +57,44 @@ def test_what_the_journalist_typed_is_never_overwritten(citation_at):
     )
 
 
-def test_outlets_are_matched_by_domain(citation_at):
+def test_outlets_are_matched_by_domain(citation_at, hosted):
     known = factories.OutletFactory(name="Daily Example", domain="daily.example")
     citation = citation_at("/article")
+    citation.url = hosted("www.daily.example", "/article")
+    citation.save()
     fetch(citation)
     assert citation.outlet == known
     assert Outlet.objects.filter(domain="daily.example").count() == 1
+
+
+def test_a_page_cannot_claim_another_outlet_with_its_canonical_url(
+    citation_at, hosted, article_server
+):
+    """The outlet is whoever served the page; a canonical link elsewhere proves nothing."""
+    aljazeera = factories.OutletFactory(name="Al Jazeera", domain="aljazeera.com")
+    factories.OutletFactory(name="The Daily Example", domain="daily.example")
+    article_server.pages["/claims"] = Page(
+        body=ARTICLE_JSONLD.replace(
+            "https://daily.example/world/allies-drills",
+            "https://www.aljazeera.com/news/2025/11/3/allies-drills",
+        ).replace("The Daily Example", "Al Jazeera")
+    )
+    citation = citation_at("/claims")
+    citation.url = hosted("copycat.example", "/claims")
+    citation.save()
+    fetch(citation)
+    assert citation.link_status == LinkStatus.FETCHED
+    assert citation.outlet != aljazeera
+    assert citation.outlet.domain == "copycat.example"
+    assert citation.outlet.name == "Al Jazeera (copycat.example)"
+
+
+def test_a_page_on_an_address_takes_no_outlet_from_its_canonical_url(citation_at):
+    factories.OutletFactory(name="The Daily Example", domain="daily.example")
+    citation = citation_at("/article")  # on 127.0.0.1, canonical https://daily.example/…
+    fetch(citation)
+    assert citation.link_status == LinkStatus.FETCHED
+    assert citation.outlet is None
 
 
 def test_a_subdomain_matches_its_outlet():
