@@ -75,6 +75,13 @@ class Unresolvable(FetchError):
     retryable = False
 
 
+class BadRedirect(FetchError):
+    """The answer redirects to something that is not a link we can follow (`data:…`, a broken
+    URL). Trying again will not help."""
+
+    retryable = False
+
+
 class HostBusy(FetchError):
     """Too many requests to this host are in flight already (politeness limit); try later."""
 
@@ -342,7 +349,7 @@ def send(
         try:
             current = current.join(location.strip())
         except httpx.InvalidURL as exc:
-            raise FetchError(f"bad redirect to {location!r}: {exc}") from exc
+            raise BadRedirect(f"bad redirect to {location[:100]!r}: {exc}") from exc
         redirects.append(str(current))
         if result.status_code == 303:
             method, content = "GET", None
@@ -408,6 +415,10 @@ def _send_once(
             except httpx.ConnectError as exc:
                 last_error = FetchError(f"could not connect to {host} ({address}): {exc}")
                 continue
+            except httpx.InvalidURL as exc:
+                # httpx reads a redirect's Location before handing us the answer, and refuses
+                # one it cannot parse (`Location: data:text/html,…`).
+                raise BadRedirect(f"bad redirect from {host}: {exc}") from exc
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out talking to {host}: {type(exc).__name__}") from exc
             except httpx.HTTPError as exc:

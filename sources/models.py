@@ -105,6 +105,10 @@ class Citation(models.Model):
         blank=True,
         help_text="When the pending fetch should have run; the sweep re-queues overdue ones.",
     )
+    fetch_errors = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Unexpected errors in a row while fetching; after a few the link is failed.",
+    )
 
     class Meta:
         ordering = ["order", "id"]

@@ -57,8 +57,14 @@ def citation_schedule_fetch(*, citation: Citation) -> None:
         citation_clear_link(citation=citation)
         return
     now = timezone.now()
-    Citation.objects.filter(pk=citation.pk).update(link_status=LinkStatus.PENDING, fetch_due_at=now)
-    citation.link_status, citation.fetch_due_at = LinkStatus.PENDING, now
+    Citation.objects.filter(pk=citation.pk).update(
+        link_status=LinkStatus.PENDING, fetch_due_at=now, fetch_errors=0
+    )
+    citation.link_status, citation.fetch_due_at, citation.fetch_errors = (
+        LinkStatus.PENDING,
+        now,
+        0,
+    )
     stories_mark_shown_parts_changed(story_ids=[citation.story_id])
     citation_id = citation.pk
     transaction.on_commit(lambda: _enqueue(citation_id))
@@ -166,8 +172,54 @@ def citation_fetch(
         citation_clear_link(citation=citation)
         return FetchDone(status="")
     url = citation.url
-    fetched = articles.fetch_article(url, host_wait=host_wait)
-    return _record(citation_id=citation_id, url=url, fetched=fetched, attempt=attempt, final=final)
+    try:
+        fetched = articles.fetch_article(url, host_wait=host_wait)
+        return _record(
+            citation_id=citation_id, url=url, fetched=fetched, attempt=attempt, final=final
+        )
+    except Exception as exc:  # noqa: BLE001 - a bug must not leave the link pending for ever
+        log.exception("Fetching citation %s (%s) failed unexpectedly", citation_id, url)
+        return _record_error(citation_id=citation_id, url=url, error=exc, final=final)
+
+
+@transaction.atomic
+def _record_error(*, citation_id: int, url: str, error: Exception, final: bool) -> FetchDone:
+    """Count an unexpected error: the sweep tries again later, until it happened
+    NEWSDESK_FETCH_MAX_ERRORS times in a row; then the link is failed, with the error."""
+    citation = Citation.objects.select_for_update(of=("self",)).filter(pk=citation_id).first()
+    if citation is None or citation.url != url:
+        return FetchDone(status=citation.link_status if citation else "", reason="changed")
+    limit = max(1, settings.NEWSDESK_FETCH_MAX_ERRORS)
+    what = f"{type(error).__name__}: {error}"
+    citation.fetch_errors += 1
+    now = timezone.now()
+    if final or citation.fetch_errors >= limit:
+        shown_before = _shown(citation)
+        times = "once" if citation.fetch_errors == 1 else f"{citation.fetch_errors} times"
+        citation.link_status = LinkStatus.FAILED
+        citation.link_reason = (
+            f"failed {times} with an unexpected error ({what}); "
+            "“Fetch again” once the link or Newsdesk is fixed"
+        )[:300]
+        citation.link_checked_at, citation.fetched_url, citation.fetch_due_at = now, url, None
+        citation.save(
+            update_fields=[
+                "fetch_errors",
+                "link_status",
+                "link_reason",
+                "link_checked_at",
+                "fetched_url",
+                "fetch_due_at",
+            ]
+        )
+        if _shown(citation) != shown_before:
+            stories_mark_shown_parts_changed(story_ids=[citation.story_id])
+        return FetchDone(status=citation.link_status, reason=citation.link_reason)
+    # Left pending with a due time: the sweep queues it again when it is overdue.
+    citation.link_reason = f"unexpected error ({citation.fetch_errors} of {limit}): {what}"[:300]
+    citation.fetch_due_at = now
+    citation.save(update_fields=["fetch_errors", "link_reason", "fetch_due_at"])
+    return FetchDone(status=citation.link_status, reason=citation.link_reason)
 
 
 @transaction.atomic
@@ -186,6 +238,9 @@ def _record(
         # The journalist changed the link while we fetched the old one; its own fetch is queued.
         return FetchDone(status=citation.link_status, reason="URL changed while fetching")
     shown_before = _shown(citation)
+    if citation.fetch_errors:
+        citation.fetch_errors = 0
+        citation.save(update_fields=["fetch_errors"])
     done = _record_outcome(citation, fetched, attempt=attempt, final=final)
     if _shown(citation) != shown_before:
         stories_mark_shown_parts_changed(story_ids=[citation.story_id])

@@ -342,3 +342,9 @@ def test_without_redis_the_limit_holds_in_the_process(settings):
                 pass
     with fetching.host_slot("local.example", wait=0, hold=5):
         pass
+
+
+def test_a_redirect_to_a_link_that_cannot_be_parsed_is_a_fetch_error(private_ok, article_server):
+    with pytest.raises(FetchError, match="redirect") as refused:
+        send("GET", article_server.url("/to-data"))
+    assert not refused.value.retryable

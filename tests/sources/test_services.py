@@ -187,6 +187,59 @@ def test_a_host_that_does_not_resolve_has_failed_not_gone(db, private_ok):
     assert "no-such-outlet.invalid does not resolve" in citation.link_reason
 
 
+def test_a_redirect_to_an_unparsable_location_fails_with_the_reason(citation_at):
+    citation = citation_at("/to-data", link_status=LinkStatus.PENDING)
+    done = fetch(citation)
+    assert done.retry_in is None
+    assert citation.link_status == LinkStatus.FAILED
+    assert "redirect" in citation.link_reason
+    assert citation.fetch_due_at is None
+
+
+def test_unexpected_errors_are_recorded_and_stop_being_requeued_after_a_few(citation_at, settings):
+    settings.NEWSDESK_FETCH_MAX_ERRORS = 3
+    citation = citation_at("/article", link_status=LinkStatus.PENDING)
+    from sources import articles, tasks
+
+    def overdue():
+        Citation.objects.filter(pk=citation.pk).update(
+            fetch_due_at=timezone.now() - dt.timedelta(hours=1)
+        )
+
+    with mock.patch.object(articles, "fetch_article", side_effect=RuntimeError("boom")):
+        for n in (1, 2):
+            done = fetch(citation)
+            assert done.retry_in is None
+            assert citation.link_status == LinkStatus.PENDING
+            assert citation.link_reason == f"unexpected error ({n} of 3): RuntimeError: boom"
+            overdue()
+            with mock.patch.object(tasks.citation_fetch_task, "apply_async"):
+                assert services.citations_requeue_overdue() == 1
+        fetch(citation)
+    assert citation.link_status == LinkStatus.FAILED
+    assert citation.link_reason.startswith("failed 3 times with an unexpected error")
+    assert "RuntimeError: boom" in citation.link_reason
+    overdue()
+    with mock.patch.object(tasks.citation_fetch_task, "apply_async") as queued:
+        assert services.citations_requeue_overdue() == 0
+    queued.assert_not_called()
+    # Asking again starts afresh.
+    services.citation_schedule_fetch(citation=citation)
+    fetch(citation)
+    assert citation.link_status == LinkStatus.FETCHED
+    assert citation.fetch_errors == 0
+
+
+def test_the_fetch_command_records_an_unexpected_error_at_once(citation_at):
+    citation = citation_at("/article")
+    from sources import articles
+
+    with mock.patch.object(articles, "fetch_article", side_effect=RuntimeError("boom")):
+        fetch(citation, final=True)
+    assert citation.link_status == LinkStatus.FAILED
+    assert "RuntimeError: boom" in citation.link_reason
+
+
 def test_a_blocked_link_says_why_and_is_not_retried(db, settings):
     settings.NEWSDESK_FETCH_ALLOW_PRIVATE_NETWORKS = False
     citation = Citation.objects.create(
