@@ -35,13 +35,16 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class FetchDone:
-    """What `citation_fetch` did: the status it left, and when to try again (None: don't)."""
+    """What `citation_fetch` did: the status it left, and when to try again as which attempt
+    (`retry_in` None: don't; the sweep does when the wait was too long for the queue)."""
 
     status: str
     reason: str = ""
     retry_in: float | None = None
     snapshot_created: bool = False
     busy: bool = False
+    attempt: int = 0
+    stale: bool = False
 
 
 # --- Scheduling --------------------------------------------------------------------------------
@@ -57,14 +60,15 @@ def citation_schedule_fetch(*, citation: Citation) -> None:
         citation_clear_link(citation=citation)
         return
     now = timezone.now()
-    Citation.objects.filter(pk=citation.pk).update(
-        link_status=LinkStatus.PENDING, fetch_due_at=now, fetch_errors=0
-    )
-    citation.link_status, citation.fetch_due_at, citation.fetch_errors = (
-        LinkStatus.PENDING,
-        now,
-        0,
-    )
+    fresh = {
+        "link_status": LinkStatus.PENDING,
+        "fetch_due_at": now,
+        "fetch_attempts": 0,
+        "fetch_errors": 0,
+    }
+    Citation.objects.filter(pk=citation.pk).update(**fresh)
+    for name, value in fresh.items():
+        setattr(citation, name, value)
     stories_mark_shown_parts_changed(story_ids=[citation.story_id])
     citation_id = citation.pk
     transaction.on_commit(lambda: _enqueue(citation_id))
@@ -88,11 +92,21 @@ def citations_fetch_again(*, citations: Iterable[Citation], by) -> int:
     return count
 
 
-def _enqueue(citation_id: int, countdown: float | None = None) -> bool:
+def longest_countdown() -> float:
+    """The longest wait a fetch may spend in the queue. Redis keeps a task with a countdown
+    unacknowledged in a worker until it is due, and hands it out again after the broker's
+    visibility timeout: a longer wait would run twice. Longer waits stay in the database
+    (`fetch_due_at`) for the sweep."""
+    return settings.NEWSDESK_TASK_VISIBILITY_TIMEOUT / 2
+
+
+def _enqueue(citation_id: int, countdown: float | None = None, attempt: int = 0) -> bool:
     from sources.tasks import citation_fetch_task
 
     try:
-        citation_fetch_task.apply_async((citation_id,), countdown=countdown)
+        citation_fetch_task.apply_async(
+            (citation_id,), kwargs={"attempt": attempt}, countdown=countdown
+        )
     except Exception:  # noqa: BLE001 - the broker is down: the row stays pending for the sweep
         log.warning("Could not queue the fetch of citation %s; the sweep will.", citation_id)
         return False
@@ -106,6 +120,7 @@ def citation_clear_link(*, citation: Citation) -> None:
         "link_status": "",
         "link_reason": "",
         "fetch_due_at": None,
+        "fetch_attempts": 0,
         "fetched_url": "",
         "latest_snapshot": None,
         "quote_check": QuoteCheck.UNCHECKED,
@@ -117,29 +132,39 @@ def citation_clear_link(*, citation: Citation) -> None:
 
 
 def citations_requeue_overdue(*, limit: int = 1000) -> int:
-    """Queue again the citations still pending long after their fetch was due (the queue lost
-    them, or Redis was down), and those saved with a URL by a path that never queued them."""
+    """Queue again the fetches overdue by minutes: lost by the queue (Redis was down, a worker
+    died), retries that waited longer than the queue may hold them, link checks spread beyond
+    it, and links saved by a path that never queued them."""
     from sources.selectors import citations_overdue
 
     now = timezone.now()
-    ids = list(citations_overdue(now=now).values_list("pk", flat=True)[:limit])
-    Citation.objects.filter(pk__in=ids).update(link_status=LinkStatus.PENDING, fetch_due_at=now)
-    for citation_id in ids:
-        _enqueue(citation_id)
+    rows = list(citations_overdue(now=now).values_list("pk", "fetch_attempts")[:limit])
+    ids = [pk for pk, _ in rows]
+    Citation.objects.filter(pk__in=ids, link_status="").update(link_status=LinkStatus.PENDING)
+    Citation.objects.filter(pk__in=ids).update(fetch_due_at=now)
+    for citation_id, attempt in rows:
+        _enqueue(citation_id, attempt=attempt)
     return len(ids)
 
 
 def citations_schedule_link_health(*, limit: int | None = None) -> int:
     """Queue re-checks of published stories' citations, oldest check first, spread out in time
-    so a day's re-checks do not arrive at the outlets at once."""
+    so a day's re-checks do not arrive at the outlets at once. Each is marked as owed a fetch
+    (`fetch_due_at`); those due later than the queue may hold a task are left to the sweep."""
     from sources.selectors import citations_due_for_link_health
 
     limit = limit or settings.NEWSDESK_LINK_HEALTH_BATCH
-    ids = list(citations_due_for_link_health().values_list("pk", flat=True)[:limit])
+    rows = list(citations_due_for_link_health().values_list("pk", "fetch_attempts")[:limit])
     gap = 60.0 / max(1, settings.NEWSDESK_LINK_HEALTH_PER_MINUTE)
-    for i, citation_id in enumerate(ids):
-        _enqueue(citation_id, countdown=i * gap)
-    return len(ids)
+    now = timezone.now()
+    for i, (citation_id, attempt) in enumerate(rows):
+        countdown = i * gap
+        Citation.objects.filter(pk=citation_id).update(
+            fetch_due_at=now + dt.timedelta(seconds=countdown)
+        )
+        if countdown <= longest_countdown():
+            _enqueue(citation_id, countdown=countdown, attempt=attempt)
+    return len(rows)
 
 
 # --- Fetching ----------------------------------------------------------------------------------
@@ -156,7 +181,11 @@ def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
 
 
 def citation_fetch(
-    *, citation_id: int, attempt: int = 0, final: bool = False, host_wait: float | None = None
+    *,
+    citation_id: int,
+    attempt: int | None = None,
+    final: bool = False,
+    host_wait: float | None = None,
 ) -> FetchDone:
     """Fetch a citation's page, archive it, fill the citation's empty fields and check its quote.
 
@@ -164,6 +193,10 @@ def citation_fetch(
     the time of the check. Transient failures (timeouts, 429, 5xx) ask to be retried
     (`retry_in`) until `final`, when they become `failed`. A busy outlet (politeness limit)
     asks for a retry in a few seconds that does not count as an attempt (`busy`).
+
+    A queued task passes its `attempt`: a copy of a task whose fetch is done or has moved on
+    (Redis hands a task out again when a worker dies, or a countdown outlives its visibility
+    timeout) changes nothing (`stale`). Without `attempt` (`fetch_citations`) it always fetches.
     """
     citation = Citation.objects.filter(pk=citation_id).first()
     if citation is None:
@@ -171,6 +204,8 @@ def citation_fetch(
     if not citation.url:
         citation_clear_link(citation=citation)
         return FetchDone(status="")
+    if _is_stale(citation, attempt):
+        return FetchDone(status=citation.link_status, reason="done already", stale=True)
     url = citation.url
     try:
         fetched = articles.fetch_article(url, host_wait=host_wait)
@@ -179,15 +214,19 @@ def citation_fetch(
         )
     except Exception as exc:  # noqa: BLE001 - a bug must not leave the link pending for ever
         log.exception("Fetching citation %s (%s) failed unexpectedly", citation_id, url)
-        return _record_error(citation_id=citation_id, url=url, error=exc, final=final)
+        return _record_error(
+            citation_id=citation_id, url=url, error=exc, attempt=attempt, final=final
+        )
 
 
 @transaction.atomic
-def _record_error(*, citation_id: int, url: str, error: Exception, final: bool) -> FetchDone:
+def _record_error(
+    *, citation_id: int, url: str, error: Exception, attempt: int | None, final: bool
+) -> FetchDone:
     """Count an unexpected error: the sweep tries again later, until it happened
     NEWSDESK_FETCH_MAX_ERRORS times in a row; then the link is failed, with the error."""
     citation = Citation.objects.select_for_update(of=("self",)).filter(pk=citation_id).first()
-    if citation is None or citation.url != url:
+    if citation is None or citation.url != url or _is_stale(citation, attempt):
         return FetchDone(status=citation.link_status if citation else "", reason="changed")
     limit = max(1, settings.NEWSDESK_FETCH_MAX_ERRORS)
     what = f"{type(error).__name__}: {error}"
@@ -202,8 +241,10 @@ def _record_error(*, citation_id: int, url: str, error: Exception, final: bool) 
             "“Fetch again” once the link or Newsdesk is fixed"
         )[:300]
         citation.link_checked_at, citation.fetched_url, citation.fetch_due_at = now, url, None
+        citation.fetch_attempts = 0
         citation.save(
             update_fields=[
+                "fetch_attempts",
                 "fetch_errors",
                 "link_status",
                 "link_reason",
@@ -219,12 +260,23 @@ def _record_error(*, citation_id: int, url: str, error: Exception, final: bool) 
     citation.link_reason = f"unexpected error ({citation.fetch_errors} of {limit}): {what}"[:300]
     citation.fetch_due_at = now
     citation.save(update_fields=["fetch_errors", "link_reason", "fetch_due_at"])
-    return FetchDone(status=citation.link_status, reason=citation.link_reason)
+    return FetchDone(
+        status=citation.link_status, reason=citation.link_reason, attempt=citation.fetch_attempts
+    )
+
+
+def _is_stale(citation: Citation, attempt: int | None) -> bool:
+    """A queued fetch is owed while the link is pending (or never fetched) or has a due time,
+    and only for the attempt the citation is at."""
+    if attempt is None:
+        return False
+    owed = citation.link_status in (LinkStatus.PENDING, "") or citation.fetch_due_at is not None
+    return not owed or citation.fetch_attempts != attempt
 
 
 @transaction.atomic
 def _record(
-    *, citation_id: int, url: str, fetched: ArticleFetch, attempt: int, final: bool
+    *, citation_id: int, url: str, fetched: ArticleFetch, attempt: int | None, final: bool
 ) -> FetchDone:
     citation = (
         Citation.objects.select_for_update(of=("self",))
@@ -237,6 +289,9 @@ def _record(
     if citation.url != url:
         # The journalist changed the link while we fetched the old one; its own fetch is queued.
         return FetchDone(status=citation.link_status, reason="URL changed while fetching")
+    if _is_stale(citation, attempt):
+        # Another copy of this task recorded its fetch while we were fetching.
+        return FetchDone(status=citation.link_status, reason="done already", stale=True)
     shown_before = _shown(citation)
     if citation.fetch_errors:
         citation.fetch_errors = 0
@@ -259,8 +314,11 @@ def _shown(citation: Citation) -> tuple:
     )
 
 
-def _record_outcome(citation: Citation, fetched: ArticleFetch, *, attempt: int, final: bool):
+def _record_outcome(
+    citation: Citation, fetched: ArticleFetch, *, attempt: int | None, final: bool
+) -> FetchDone:
     now = timezone.now()
+    attempt = attempt or 0
     if fetched.outcome == articles.FETCHED:
         return _record_page(citation, fetched, now)
 
@@ -270,15 +328,25 @@ def _record_outcome(citation: Citation, fetched: ArticleFetch, *, attempt: int, 
             fetch_due_at=now + dt.timedelta(seconds=delay)
         )
         return FetchDone(
-            status=citation.link_status, reason=fetched.reason, retry_in=delay, busy=True
+            status=citation.link_status,
+            reason=fetched.reason,
+            retry_in=delay,
+            busy=True,
+            attempt=attempt,
         )
 
     if fetched.retryable and not final:
         delay = retry_delay(attempt=attempt, retry_after=fetched.retry_after)
         citation.link_reason = f"{fetched.reason}; trying again"[:300]
         citation.fetch_due_at = now + dt.timedelta(seconds=delay)
-        citation.save(update_fields=["link_reason", "fetch_due_at"])
-        return FetchDone(status=citation.link_status, reason=fetched.reason, retry_in=delay)
+        citation.fetch_attempts = attempt + 1
+        citation.save(update_fields=["link_reason", "fetch_due_at", "fetch_attempts"])
+        return FetchDone(
+            status=citation.link_status,
+            reason=fetched.reason,
+            retry_in=delay if delay <= longest_countdown() else None,
+            attempt=citation.fetch_attempts,
+        )
 
     status = {
         articles.GONE: LinkStatus.GONE,
@@ -288,7 +356,7 @@ def _record_outcome(citation: Citation, fetched: ArticleFetch, *, attempt: int, 
     citation.link_reason = fetched.reason[:300]
     citation.link_checked_at = now
     citation.fetched_url = citation.url
-    citation.fetch_due_at = None
+    citation.fetch_due_at, citation.fetch_attempts = None, 0
     citation.save(
         update_fields=[
             "link_status",
@@ -296,6 +364,7 @@ def _record_outcome(citation: Citation, fetched: ArticleFetch, *, attempt: int, 
             "link_checked_at",
             "fetched_url",
             "fetch_due_at",
+            "fetch_attempts",
         ]
     )
     return FetchDone(status=status, reason=fetched.reason)
@@ -342,8 +411,10 @@ def _record_page(citation: Citation, fetched: ArticleFetch, now) -> FetchDone:
     reason = "the page changed since it was first archived" if status == LinkStatus.CHANGED else ""
 
     fields = ["link_status", "link_reason", "link_checked_at", "fetched_url", "fetch_due_at"]
+    fields.append("fetch_attempts")
     citation.link_status, citation.link_reason = status, reason
     citation.link_checked_at, citation.fetched_url, citation.fetch_due_at = now, citation.url, None
+    citation.fetch_attempts = 0
     if citation.latest_snapshot_id != latest.pk:
         citation.latest_snapshot = latest
         fields.append("latest_snapshot")

@@ -219,7 +219,7 @@ def test_unexpected_errors_are_recorded_and_stop_being_requeued_after_a_few(cita
     assert citation.link_status == LinkStatus.FAILED
     assert citation.link_reason.startswith("failed 3 times with an unexpected error")
     assert "RuntimeError: boom" in citation.link_reason
-    overdue()
+    assert citation.fetch_due_at is None
     with mock.patch.object(tasks.citation_fetch_task, "apply_async") as queued:
         assert services.citations_requeue_overdue() == 0
     queued.assert_not_called()
@@ -272,7 +272,7 @@ def test_5xx_is_retried_with_growing_jittered_backoff(citation_at, settings):
 
 
 def test_the_last_attempt_marks_the_link_failed(citation_at):
-    citation = citation_at("/broken")
+    citation = citation_at("/broken", fetch_attempts=5, link_status=LinkStatus.PENDING)
     done = fetch(citation, attempt=5, final=True)
     assert done.retry_in is None
     assert citation.link_status == LinkStatus.FAILED
@@ -405,7 +405,7 @@ def test_when_the_queue_is_down_the_citation_stays_pending_and_the_sweep_requeue
     )
     with mock.patch.object(tasks.citation_fetch_task, "apply_async") as queued:
         assert services.citations_requeue_overdue() == 1
-    queued.assert_called_once_with((citation.pk,), countdown=None)
+    queued.assert_called_once_with((citation.pk,), kwargs={"attempt": 0}, countdown=None)
 
 
 def test_the_sweep_also_finds_links_saved_without_a_status(db):
@@ -476,13 +476,13 @@ def test_a_busy_outlet_is_retried_in_seconds_without_using_an_attempt(citation_a
 
 
 @pytest.mark.parametrize(
-    ("done", "next_attempt"),
+    "done",
     [
-        (services.FetchDone(status="pending", retry_in=3.0, busy=True), 2),
-        (services.FetchDone(status="pending", retry_in=60.0), 3),
+        services.FetchDone(status="pending", retry_in=3.0, busy=True, attempt=2),
+        services.FetchDone(status="pending", retry_in=60.0, attempt=3),
     ],
 )
-def test_the_task_retries_busy_outlets_without_counting_them(done, next_attempt):
+def test_the_task_retries_as_the_attempt_the_service_recorded(done):
     from sources import tasks
 
     with (
@@ -492,7 +492,20 @@ def test_the_task_retries_busy_outlets_without_counting_them(done, next_attempt)
     ):
         tasks.citation_fetch_task(7, attempt=2)
     assert work.call_args.kwargs["final"] is False
-    retry.assert_called_once_with(countdown=done.retry_in, kwargs={"attempt": next_attempt})
+    retry.assert_called_once_with(countdown=done.retry_in, kwargs={"attempt": done.attempt})
+
+
+def test_a_busy_outlet_keeps_the_attempt_and_a_failure_uses_one(citation_at, private_ok):
+    private_ok.NEWSDESK_FETCH_PER_HOST = 1
+    citation = citation_at("/broken", link_status=LinkStatus.PENDING, fetch_attempts=2)
+    from sources import fetching
+
+    with fetching.host_slot("127.0.0.1", wait=1, hold=5):
+        done = fetch(citation, attempt=2, host_wait=0.05)
+    assert (done.busy, done.attempt, citation.fetch_attempts) == (True, 2, 2)
+    done = fetch(citation, attempt=2)
+    assert (done.busy, done.attempt, citation.fetch_attempts) == (False, 3, 3)
+    assert done.retry_in is not None
 
 
 def test_the_task_gives_up_after_the_last_attempt(settings):
@@ -517,3 +530,96 @@ def test_removing_the_url_clears_status_archive_link_and_quote_check(citation_at
     assert (citation.link_status, citation.quote_check) == ("", QuoteCheck.UNCHECKED)
     assert citation.latest_snapshot is None and citation.archived_copy_url == ""
     assert Snapshot.objects.filter(citation=citation).count() == 1  # the archive keeps it
+
+
+# --- Redelivered tasks: a fetch is idempotent ----------------------------------------------------
+
+
+def queued_fetch(citation):
+    """The citation as `citation_schedule_fetch` leaves it, without running the task."""
+    services.citation_schedule_fetch(citation=citation)
+    citation.refresh_from_db()
+
+
+def test_a_copy_of_a_finished_fetch_changes_nothing(citation_at, article_server):
+    citation = citation_at("/article")
+    queued_fetch(citation)
+    assert fetch(citation, attempt=0).status == LinkStatus.FETCHED
+    checked = citation.link_checked_at
+    done = fetch(citation, attempt=0)  # Redis hands the same task out again
+    assert done.stale
+    assert article_server.hits["/article"] == 1
+    assert citation.snapshots.count() == 1
+    assert citation.link_checked_at == checked
+
+
+def test_two_copies_fetching_at_once_record_once(citation_at):
+    from sources import articles
+
+    citation = citation_at("/article")
+    queued_fetch(citation)
+    slower_copy = articles.fetch_article(citation.url)
+    fetch(citation, attempt=0)
+    done = services._record(
+        citation_id=citation.pk, url=citation.url, fetched=slower_copy, attempt=0, final=False
+    )
+    assert done.stale
+    assert citation.snapshots.count() == 1
+
+
+def test_a_copy_of_an_attempt_that_has_moved_on_changes_nothing(citation_at, article_server):
+    citation = citation_at("/broken")
+    queued_fetch(citation)
+    done = fetch(citation, attempt=0)
+    assert (done.attempt, citation.fetch_attempts) == (1, 1)
+    assert fetch(citation, attempt=0).stale
+    assert article_server.hits["/broken"] == 1
+    assert citation.fetch_attempts == 1
+
+
+def test_a_wait_longer_than_the_queue_may_hold_is_left_to_the_sweep(
+    citation_at, article_server, settings
+):
+    settings.NEWSDESK_TASK_VISIBILITY_TIMEOUT = 60
+    article_server.pages["/later"] = Page(
+        status=503, body="down", headers={"Content-Type": "text/plain", "Retry-After": "3600"}
+    )
+    citation = citation_at("/later")
+    queued_fetch(citation)
+    done = fetch(citation, attempt=0)
+    assert done.retry_in is None  # not a countdown the broker would hand out twice
+    assert citation.link_status == LinkStatus.PENDING
+    assert citation.fetch_attempts == 1
+    assert citation.fetch_due_at > timezone.now() + dt.timedelta(minutes=59)
+    from sources import tasks
+
+    with mock.patch.object(tasks.citation_fetch_task, "apply_async") as queued:
+        assert services.citations_requeue_overdue() == 0
+        Citation.objects.filter(pk=citation.pk).update(
+            fetch_due_at=timezone.now() - dt.timedelta(hours=1)
+        )
+        assert services.citations_requeue_overdue() == 1
+    queued.assert_called_once_with((citation.pk,), kwargs={"attempt": 1}, countdown=None)
+
+
+def test_link_health_leaves_checks_due_beyond_the_queue_to_the_sweep(db, settings):
+    settings.NEWSDESK_TASK_VISIBILITY_TIMEOUT = 60  # countdowns up to 30 s
+    settings.NEWSDESK_LINK_HEALTH_PER_MINUTE = 6  # one every 10 s
+    story = factories.story(published=True)
+    citations = [
+        Citation.objects.create(
+            story=story, url=f"https://news.example/{i}", claim="x", link_status="fetched"
+        )
+        for i in range(6)
+    ]
+    from sources import tasks
+
+    with mock.patch.object(tasks.citation_fetch_task, "apply_async") as queued:
+        assert services.citations_schedule_link_health() == 6
+        assert [c.kwargs["countdown"] for c in queued.call_args_list] == [0, 10, 20, 30]
+        # All six are owed a fetch now: the next run does not queue them again.
+        assert services.citations_schedule_link_health() == 0
+    assert all(
+        c.fetch_due_at is not None
+        for c in Citation.objects.filter(pk__in=[c.pk for c in citations])
+    )
