@@ -8,6 +8,7 @@ commits. Citations are edited only there: the citation list is read-only. Writes
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -206,8 +207,19 @@ class CitationAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # Delete permission stays the model's: a story's delete page asks this admin whether its
+    # citations may go with the story. Only this admin's own ways to delete are closed.
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied("Citations are deleted in their story.")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_delete": False}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_fetch_permission(self, request):
         return services.citation_may_fetch_again(request.user)

@@ -215,8 +215,10 @@ def test_the_citation_page_links_to_its_story(client, journalist):
     assert "Edit in its story" in html
     assert reverse("admin:stories_story_change", args=[story.pk]) in html
     assert 'name="_save"' not in html
+    assert reverse("admin:sources_citation_delete", args=[citation.pk]) not in html
     listing = client.get(reverse("admin:sources_citation_changelist")).content.decode()
     assert reverse("admin:stories_story_change", args=[story.pk]) in listing
+    assert "delete_selected" not in listing
 
 
 # --- Actions need a permission ----------------------------------------------------------------
@@ -277,3 +279,12 @@ def test_journalists_may_fetch_again_from_the_list(
         )
     assert "1 link(s) will be fetched again" in response.content.decode()
     assert article_server.hits["/article"] == 1
+
+
+def test_an_editor_still_deletes_a_story_with_its_citations(client, editor):
+    """The story's delete page asks each related admin whether its rows may go with it."""
+    story = factories.story(by=editor, citations=2)
+    client.force_login(editor)
+    response = client.post(reverse("admin:stories_story_delete", args=[story.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Citation.objects.filter(story_id=story.pk).exists()
