@@ -189,8 +189,20 @@ def key_from_entry_trusted(prefix: str, entry: dict) -> PartnerKey:
     )
 
 
+# Our keys are "prefix.secret" in ASCII letters and digits, well under this length.
+MAX_KEY_LENGTH = 200
+
+
+def key_well_formed(key: str) -> bool:
+    """Whether `key` could be one of ours: anything else (NUL, which PostgreSQL refuses in a
+    query, other control or non-ASCII characters, kilobytes of text) is refused unread."""
+    return len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable() and "." in key
+
+
 def partner_key_check(key: str) -> PartnerKey | None:
     """The usable key `key` with its partner, from the cache or in one query; None if unusable."""
+    if not key_well_formed(key):
+        return None
     prefix = key.partition(".")[0]
     api_key = _recall(key, prefix)
     if api_key is None:

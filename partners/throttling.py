@@ -21,6 +21,7 @@ from partners.authentication import (
     key_digest,
     key_from_entry_trusted,
     key_token_key,
+    key_well_formed,
     partner_key_check,
 )
 from partners.models import PartnerKey
@@ -117,6 +118,8 @@ def partner_key_check_counted(
     the key check of `partner_key_check` and the count of `partner_request_count`, in one
     Redis round trip when the key was checked recently; the two of them one after the other
     otherwise (and then nothing was read for the rider)."""
+    if not key_well_formed(key):
+        return None, None, None
     prefix = key.partition(".")[0]
     if isinstance(caches["default"], RedisCache) and settings.NEWSDESK_API_KEY_CACHE_SECONDS > 0:
         digest = key_digest(key)

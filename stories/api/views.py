@@ -111,6 +111,14 @@ class PartnerAPIView(APIView):
             raise ValidationError(
                 {name: [f"Unknown parameter; this endpoint takes {takes}."] for name in unknown}
             )
+        malformed = {
+            name: [problem]
+            for name, values in request.query_params.lists()
+            for problem in [_parameter_problem(values)]
+            if problem
+        }
+        if malformed:
+            raise ValidationError(malformed)
 
     def permission_denied(self, request, message=None, code=None):
         if not request.successful_authenticator:
@@ -119,6 +127,21 @@ class PartnerAPIView(APIView):
 
 
 COMMON_ERRORS = {**schema.UNAUTHORIZED, **schema.THROTTLED}
+
+# Longer than any slug, cursor, date or search a partner needs; a longer value is refused
+# before it reaches a filter, a search parser or the database.
+MAX_PARAMETER_LENGTH = 1000
+
+
+def _parameter_problem(values: list[str]) -> str | None:
+    """What is wrong with a parameter's values whatever the parameter, or None: NUL (which
+    PostgreSQL refuses in any text) and overlong values."""
+    for value in values:
+        if "\x00" in value:
+            return "Contains a NUL character (%00); send the value without it."
+        if len(value) > MAX_PARAMETER_LENGTH:
+            return f"Longer than {MAX_PARAMETER_LENGTH} characters; send a shorter value."
+    return None
 
 
 @extend_schema_view(
