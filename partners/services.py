@@ -178,21 +178,15 @@ def change_events_release(*, now=None) -> list[ChangeEvent]:
     if not held:
         return []
     sequence = ChangeEvent.objects.aggregate(top=Max("sequence"))["top"] or 0
-    withdrawn_ids = {e.story_id for e in held if e.kind == ChangeEvent.Kind.WITHDRAWN}
-    seen_public = set(
-        ChangeEvent.objects.filter(state=ChangeEvent.State.RELEASED, story_id__in=withdrawn_ids)
-        .values_list("story_id", flat=True)
-        .distinct()
-        if withdrawn_ids
-        else []
-    )
     released, suppressed, postponed = [], [], []
     for event in held:
         story = event.story
         if event.kind == ChangeEvent.Kind.WITHDRAWN:
-            # A tombstone only for stories partners could have seen.
-            public_before = event.story_id in seen_public
-            (released if public_before else suppressed).append(event)
+            # A tombstone only for stories partners could have seen, as the story's own
+            # publication history tells: it may have been published before the log existed,
+            # or its events pruned since.
+            tombstone = story is not None and visibility.story_is_tombstone(story)
+            (released if tombstone else suppressed).append(event)
         elif story is None or story.status != StoryStatus.PUBLISHED:
             suppressed.append(event)
         elif not visibility.story_is_visible(story, now=now):
@@ -200,7 +194,6 @@ def change_events_release(*, now=None) -> list[ChangeEvent]:
             postponed.append(event)
         else:
             released.append(event)
-            seen_public.add(event.story_id)
     for event in released:
         sequence += 1
         event.sequence, event.state, event.released_at = sequence, ChangeEvent.State.RELEASED, now
