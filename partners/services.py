@@ -220,6 +220,28 @@ def change_events_release(*, now=None) -> list[ChangeEvent]:
     return released
 
 
+@transaction.atomic
+def change_log_prune(*, before) -> int:
+    """Delete released and suppressed events older than `before`; returns how many went.
+
+    The newest released event always stays, so the next release continues its numbering (a
+    partner's cursor never comes back to mean another event). Events with a delivery still
+    pending stay too. Partners whose cursor is now older than the log start again from a
+    snapshot (partners/selectors.py), so pruning loses nobody a story.
+    """
+    _lock_change_log()
+    newest = ChangeEvent.objects.aggregate(top=Max("sequence"))["top"]
+    old = (
+        ChangeEvent.objects.filter(
+            state__in=[ChangeEvent.State.RELEASED, ChangeEvent.State.SUPPRESSED], at__lt=before
+        )
+        .exclude(sequence=newest)
+        .exclude(deliveries__status=WebhookDelivery.Status.PENDING)
+    )
+    deleted, _ = ChangeEvent.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+    return deleted
+
+
 # --- Webhook deliveries ----------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from rest_framework.exceptions import ValidationError
 
+from partners.selectors import ChangePosition
 from stories.api.problems import InvalidCursor
 
 CURSOR_PARAM = "cursor"
@@ -32,12 +33,16 @@ def _encode(kind: str, values: list) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(kind: str, cursor: str, length: int, param: str) -> list:
+def _decode_raw(cursor: str):
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        data = json.loads(raw)
+        return json.loads(raw)
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        data = None
+        return None
+
+
+def _decode(kind: str, cursor: str, length: int, param: str) -> list:
+    data = _decode_raw(cursor)
     if not isinstance(data, list) or len(data) != length + 1 or data[0] != kind:
         raise InvalidCursor(
             {param: ["Not a cursor this API handed out; use the value from the last response."]}
@@ -163,20 +168,30 @@ class KeysetPaginator:
         return Page(items=items, next_url=next_url)
 
 
-def change_cursor(sequence: int) -> str:
-    """The opaque position in the change log after the event with this sequence number."""
-    return _encode("changes", [sequence])
+def change_cursor(position: ChangePosition) -> str:
+    """The opaque cursor of a position in the changes feed: after an event of the log, or
+    after a story of the snapshot."""
+    if position.snapshot_after is None:
+        return _encode("changes", [position.sequence])
+    return _encode("snapshot", [position.sequence, position.snapshot_after])
 
 
-def change_cursor_position(cursor: str | None, *, param: str = "since") -> int:
-    """The sequence number a `since` cursor stands for; 0 (the beginning) when there is none."""
+def change_cursor_position(cursor: str | None, *, param: str = "since") -> ChangePosition:
+    """The position a `since` cursor stands for; the start (a snapshot first) when none."""
     if not cursor:
-        return 0
+        return ChangePosition(0)
+    data = _decode_raw(cursor)
+    kind = data[0] if isinstance(data, list) and data else None
+    if kind == "snapshot":
+        horizon, after = _decode("snapshot", cursor, 2, param)
+        if not (_sequence_like(horizon) and _sequence_like(after)):
+            raise InvalidCursor({param: [DAMAGED]})
+        return ChangePosition(horizon, snapshot_after=after)
     (sequence,) = _decode("changes", cursor, 1, param)
-    if (
-        not isinstance(sequence, int)
-        or isinstance(sequence, bool)
-        or not 0 <= sequence <= BIGINT_MAX
-    ):
+    if not _sequence_like(sequence):
         raise InvalidCursor({param: [DAMAGED]})
-    return sequence
+    return ChangePosition(sequence)
+
+
+def _sequence_like(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= BIGINT_MAX

@@ -32,10 +32,11 @@ def test_publish_correct_withdraw_through_the_workflow(api, editor, in_review, r
     from partners import services
 
     services.partner_create(name="Hooked", webhook_url=receiver.url)
+    since = api.get("/api/v1/changes/").json()["next_cursor"]  # caught up, before the changes
     story = run(workflow.story_publish, story=in_review, by=editor)
     run(workflow.story_correct, story=story, by=editor, text="A date was wrong.")
     run(workflow.story_withdraw, story=Story.objects.get(pk=story.pk), by=editor, reason="Legal.")
-    events = api.get("/api/v1/changes/").json()["results"]
+    events = api.get("/api/v1/changes/", {"since": since}).json()["results"]
     assert [e["event"] for e in events] == ["published", "corrected", "withdrawn"]
     assert events[-1]["reason"] == "Legal."
     assert api.get(f"/api/v1/stories/{story.slug}/").status_code == 410
