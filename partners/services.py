@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from partners.authentication import partner_keys_forget
+from partners.authentication import partner_forget, partner_keys_forget
 from partners.models import ChangeEvent, Partner, PartnerKey, WebhookAttempt, WebhookDelivery
 from partners.webhooks import webhook_body, webhook_headers, webhook_secret_new
 from stories import visibility
@@ -90,11 +90,21 @@ def partner_webhook_secret_rotate(*, partner: Partner) -> str:
 
 def partner_webhook_set(*, partner: Partner, webhook_url: str) -> Partner:
     """Change where webhooks go; a first URL gets a signing secret."""
-    partner.webhook_url = webhook_url.strip()
+    partner.webhook_url = webhook_url
+    return partner_update(partner=partner)
+
+
+@transaction.atomic
+def partner_update(*, partner: Partner) -> Partner:
+    """Save an edited partner (as the admin's form left it) in one save: a first webhook URL
+    gets its signing secret, and its keys' remembered checks go (it may have been deactivated
+    or given a new rate), now and once this commits."""
+    partner.webhook_url = partner.webhook_url.strip()
     if partner.webhook_url and not partner.webhook_secret:
         partner.webhook_secret = webhook_secret_new()
     partner.full_clean()
-    partner.save(update_fields=["webhook_url", "webhook_secret"])
+    partner.save()
+    partner_forget(partner_id=partner.pk)
     return partner
 
 
