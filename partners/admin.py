@@ -3,6 +3,7 @@ every webhook delivery with its attempts."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -253,9 +254,19 @@ class PartnerKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected keys (cannot be undone)", permissions=["change"])
     def revoke(self, request, queryset):
-        for key in queryset.filter(revoked=False):
-            services.partner_key_revoke(key=key)
-        messages.success(request, "Revoked: those keys stop working at once.")
+        keys = list(queryset.filter(revoked=False))
+        if not keys:
+            messages.info(request, "Those keys were already revoked.")
+        elif services.partner_keys_revoke(keys=keys):
+            messages.success(request, "Revoked: those keys stop working at once.")
+        else:
+            messages.warning(
+                request,
+                "Revoked in the database, but Redis refused to forget them: servers that "
+                "remembered these keys may accept them for up to "
+                f"{settings.NEWSDESK_API_KEY_CACHE_SECONDS} s more once Redis takes writes "
+                "again (while it refuses them, keys are checked in the database).",
+            )
 
 
 class WebhookAttemptInline(admin.TabularInline):

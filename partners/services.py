@@ -17,7 +17,11 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from partners.authentication import partner_forget, partner_keys_forget
+from partners.authentication import (
+    partner_forget,
+    partner_keys_forget,
+    partner_keys_forget_waiting,
+)
 from partners.models import ChangeEvent, Partner, PartnerKey, WebhookAttempt, WebhookDelivery
 from partners.webhooks import webhook_body, webhook_headers, webhook_secret_new
 from stories import visibility
@@ -28,6 +32,9 @@ log = logging.getLogger(__name__)
 # Any constant will do: it names the one lock that orders releases of the change log.
 CHANGE_LOG_LOCK = 0x4E44_4348  # "NDCH"
 MAX_BACKOFF = timedelta(hours=6)
+# How long a revocation waits for a Redis that refuses writes to take it: past a failover or
+# a short `CLIENT PAUSE`, short enough for the admin request that waits.
+REVOKE_WAIT_SECONDS = 8
 
 
 # --- Partners and keys -----------------------------------------------------------------------
@@ -74,10 +81,28 @@ def partner_key_issue(*, partner: Partner, name: str = "") -> str:
 
 def partner_key_revoke(*, key: PartnerKey) -> PartnerKey:
     """Stop a key working at once. Revocation cannot be undone."""
-    key.revoked = True
-    key.save(update_fields=["revoked"])
-    partner_keys_forget(prefixes=[key.prefix])  # now, after the commit, and barred a while
+    partner_keys_revoke(keys=[key])
     return key
+
+
+def partner_keys_revoke(*, keys: list[PartnerKey]) -> bool:
+    """Stop keys working. Revocation cannot be undone.
+
+    Returns whether they stopped at once everywhere: True once the database says revoked and
+    the cache has dropped their remembered checks. A Redis that refuses writes is tried again
+    for `REVOKE_WAIT_SECONDS`; meanwhile every request that finds it refusing
+    checks keys in the database. False: it still refused, and servers may accept the keys
+    from a remembered check for up to `NEWSDESK_API_KEY_CACHE_SECONDS` once it writes again.
+    """
+    prefixes = [key.prefix for key in keys]
+    with transaction.atomic():
+        PartnerKey.objects.filter(pk__in=[key.pk for key in keys]).update(revoked=True)
+        for key in keys:
+            key.revoked = True
+        told = partner_keys_forget(prefixes=prefixes)  # now, after the commit, barred a while
+    if told or connection.in_atomic_block:  # the caller's commit forgets them again
+        return told
+    return partner_keys_forget_waiting(prefixes=prefixes, seconds=REVOKE_WAIT_SECONDS)
 
 
 @transaction.atomic
