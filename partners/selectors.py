@@ -92,12 +92,8 @@ SNAPSHOT_FIELDS = (
 )
 
 
-def change_log_after(*, sequence: int, limit: int) -> list[ChangeEvent]:
-    """Released changes after a position in the log, oldest first: what a partner syncs from."""
-    return _events_from(sequence + 1, limit)
-
-
 def _events_from(sequence: int, limit: int) -> list[ChangeEvent]:
+    """Released changes from a position in the log on, oldest first."""
     return list(
         ChangeEvent.objects.filter(state=ChangeEvent.State.RELEASED, sequence__gte=sequence)
         .only("sequence", "slug", "kind", "version", "at", "reason")
