@@ -17,6 +17,9 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from newsdesk.celery import app as celery_app
+from newsdesk.dispatch import task_after_commit
+from partners import selectors
 from partners.authentication import (
     partner_forget,
     partner_keys_forget,
@@ -24,6 +27,7 @@ from partners.authentication import (
 )
 from partners.models import ChangeEvent, Partner, PartnerKey, WebhookAttempt, WebhookDelivery
 from partners.webhooks import webhook_body, webhook_headers, webhook_secret_new
+from sources.fetching import Blocked, FetchError, send
 from stories import visibility
 from stories.models import Story, StoryStatus
 
@@ -38,6 +42,10 @@ REVOKE_WAIT_SECONDS = 8
 
 
 # --- Partners and keys -----------------------------------------------------------------------
+
+
+# Queued by name, not imported: the task module calls these services (newsdesk/dispatch.py).
+WEBHOOK_TASK = "partners.tasks.webhook_delivery_task"
 
 
 @transaction.atomic
@@ -136,6 +144,17 @@ def partner_update(*, partner: Partner) -> Partner:
 # --- The change log --------------------------------------------------------------------------
 
 
+def outbox_flush() -> None:
+    """Release the changes that may leave now, then hand every due delivery to a worker.
+
+    Runs after each change commits and from the periodic sweep, so a delivery whose dispatch
+    was lost (Redis down, worker killed) is picked up again by the next sweep.
+    """
+    change_events_release()
+    for delivery_id in selectors.webhook_deliveries_due():
+        celery_app.tasks[WEBHOOK_TASK].delay(delivery_id)
+
+
 @transaction.atomic
 def change_record(*, story: Story, kind: str, by=None) -> ChangeEvent:
     """Log a story change and queue a webhook for every active partner, in the caller's
@@ -170,8 +189,6 @@ def change_record(*, story: Story, kind: str, by=None) -> ChangeEvent:
         WebhookDelivery(partner=partner, event=event, body=body, next_attempt_at=event.available_at)
         for partner in Partner.objects.filter(active=True).exclude(webhook_url="")
     )
-    from partners.tasks import outbox_flush
-
     # robust: a broker outage must not turn the journalist's committed save into an error;
     # the periodic sweep sends what this could not.
     transaction.on_commit(outbox_flush, robust=True)
@@ -315,8 +332,6 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     Returns the delivery (delivered, rescheduled with backoff, failed or cancelled), or None
     when it was not due or another worker holds it.
     """
-    from sources.fetching import Blocked, FetchError, send
-
     now = timezone.now()
     if not _claim(delivery_id, now):
         return None
@@ -418,7 +433,5 @@ def webhook_delivery_retry(*, delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.next_attempt_at = timezone.now()
     delivery.claimed_until = None
     delivery.save(update_fields=["status", "next_attempt_at", "claimed_until"])
-    from partners.tasks import webhook_delivery_task
-
-    transaction.on_commit(lambda: webhook_delivery_task.delay(delivery.pk), robust=True)
+    task_after_commit(WEBHOOK_TASK, delivery.pk)
     return delivery
