@@ -2,6 +2,7 @@
 buttons, revisions and the recovery of deleted stories."""
 
 import datetime as dt
+import json
 
 from django import forms
 from django.contrib import admin, messages
@@ -464,7 +465,7 @@ class StoryAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["workflow"] = self.workflow_context(request, obj)
-            context["part_limits"] = self.part_limits(obj)
+            context["part_limits_json"] = json.dumps(self.part_limits(obj))
             context["autosave"] = obj.status == StoryStatus.DRAFT and permissions.story_can_edit(
                 request.user, obj
             )

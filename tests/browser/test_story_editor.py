@@ -169,6 +169,11 @@ def test_markdown_toolbar_and_live_preview(browser, live_server, newsroom, scree
     story = Story.objects.get(status=StoryStatus.DRAFT)
     page = log_in(browser, base, "journalist")
     page.goto(f"{base}/admin/stories/story/{story.pk}/change/")
+    # Each part counts itself against the template's limits: citations need at least 2.
+    citations = story.citations.count()
+    assert page.locator("#citations-group h2 .part-count").inner_text() == (
+        f"{citations} of at least 2"
+    )
     box = section_box(page, "What's happened")
     box.fill("The launch was a surprise.")
     box.evaluate("(t) => t.setSelectionRange(4, 10)")  # "launch"

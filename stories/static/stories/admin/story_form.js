@@ -18,7 +18,7 @@ function storyForm() {
   const FOLDABLE = ["citations", "faq_items"];
   const OPEN_WHEN_AT_MOST = 5;
   const status = document.getElementById("save-status");
-  const limits = JSON.parse((document.getElementById("part-limits") || {}).textContent || "{}") || {};
+  const limits = JSON.parse(editor.dataset.partLimits || "{}") || {};
   const csrf = () => (form.querySelector("[name=csrfmiddlewaretoken]") || {}).value || "";
 
   // --- Errors where the eye is --------------------------------------------------------------
