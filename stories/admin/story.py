@@ -41,6 +41,7 @@ from stories.models import (
     Story,
     StorySection,
     StoryStatus,
+    StoryTemplate,
     StoryTransition,
 )
 from stories.rendering import render_markdown
@@ -282,6 +283,7 @@ class StoryAdmin(admin.ModelAdmin):
         changes = self.story_changes(form, formsets)
         if not change:
             changes.fields = {}  # saved by story_create already
+            changes.saved += self.sections_typed_before_saving(request, form.instance)
         story = services.story_update(
             story=form.instance,
             by=request.user,
@@ -306,6 +308,18 @@ class StoryAdmin(admin.ModelAdmin):
                 else messages.INFO
             )
             self.message_user(request, checks.findings_summary(findings), level)
+
+    @staticmethod
+    def sections_typed_before_saving(request, story) -> list:
+        """The section texts typed on the add page (`section_body__<template>__<key>`), put into
+        the sections the new story just got from its template."""
+        typed = []
+        for section in story.sections.all():
+            body = request.POST.get(f"section_body__{story.template_id}__{section.key}", "")
+            if body.strip():
+                section.body = body
+                typed.append(services.PartChange(part=section, changed=["body"]))
+        return typed
 
     @classmethod
     def story_changes(cls, form, formsets) -> services.StoryChanges:
@@ -470,6 +484,23 @@ class StoryAdmin(admin.ModelAdmin):
                 request.user, obj
             )
         context["preview_url"] = reverse("admin:stories_story_preview")
+        if add:
+            posted = request.POST if request.method == "POST" else {}
+            context["templates_to_write"] = [
+                {
+                    "template": template,
+                    "sections": [
+                        {
+                            "section": section,
+                            "name": f"section_body__{template.pk}__{section.key}",
+                            "body": posted.get(f"section_body__{template.pk}__{section.key}", ""),
+                        }
+                        for section in template.sections.all()
+                        if section.kind == SectionKind.TEXT
+                    ],
+                }
+                for template in StoryTemplate.objects.prefetch_related("sections").order_by("name")
+            ]
         if obj is not None and obj.pk:
             context["autosave_url"] = reverse("admin:stories_story_autosave", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -143,6 +143,10 @@ def test_parts_added_before_the_first_save_and_ordered_by_dragging(
     page.goto(f"{base}/admin/stories/story/add/")
     page.fill("#id_headline", "Questions first")
     page.select_option("#id_template", label="Explainer")
+    # The chosen template's sections are there to write in before the first save.
+    explainer = page.locator(".sections-before-saving:not([hidden])")
+    assert explainer.locator("h2").text_content().strip() == "Sections · Explainer"
+    explainer.get_by_label("What's happened").fill("A missile flew **600 km**.")
     add_faq = page.locator("#faq_items-group .add-row a")
     for question in ("Who fired it?", "How far did it fly?"):
         add_faq.click()
@@ -162,6 +166,7 @@ def test_parts_added_before_the_first_save_and_ordered_by_dragging(
         "Who fired it?",
     ]
     assert "Questions first" in page.content() and "/change/" in page.url
+    assert story.sections.get(key="whats-happened").body == "A missile flew **600 km**."
 
 
 def test_markdown_toolbar_and_live_preview(browser, live_server, newsroom, screenshots):

@@ -267,7 +267,7 @@ function storyForm() {
     ["H", "Heading", (s) => `### ${s || "Heading"}`],
     ["❝", "Quote", (s) => (s || "quote").split("\n").map((l) => `> ${l}`).join("\n")],
   ];
-  const MARKDOWN = /^(sections-\d+-body|faq_items-\d+-answer)$/;
+  const MARKDOWN = /^(sections-\d+-body|faq_items-\d+-answer|section_body__\d+__[\w-]+)$/;
   let previews = 0;
 
   function applyTool(textarea, wrap) {
@@ -314,7 +314,7 @@ function storyForm() {
       if (window.htmx && editor.dataset.previewUrl) {
         textarea.setAttribute("hx-post", editor.dataset.previewUrl);
         // A section shows its preview at once; a FAQ answer once it is worked on.
-        const first = textarea.name.startsWith("sections-") ? "load" : "focus once";
+        const first = textarea.name.startsWith("faq_items-") ? "focus once" : "load";
         textarea.setAttribute("hx-trigger", `input changed delay:400ms, ${first}`);
         textarea.setAttribute("hx-target", `#${preview.id}`);
         textarea.setAttribute("hx-params", textarea.name);
@@ -326,6 +326,19 @@ function storyForm() {
   }
 
   if (!form.classList.contains("readonly")) setUpMarkdown(form);
+
+  // --- Before the first save: the chosen template's sections ---------------------------------
+  const templateSelect = form.querySelector("select[name=template]");
+  const drafts = form.querySelectorAll(".sections-before-saving");
+  function showTemplateSections() {
+    drafts.forEach((fieldset) => {
+      fieldset.hidden = templateSelect && fieldset.dataset.template !== templateSelect.value;
+    });
+  }
+  if (templateSelect && drafts.length) {
+    templateSelect.addEventListener("change", showTemplateSections);
+    showTemplateSections();
+  }
 
   // --- Names for screen readers -----------------------------------------------------------
   // A tabular inline's inputs are labelled only by their column's heading: name each one.
