@@ -156,6 +156,7 @@ def test_parts_added_before_the_first_save_and_ordered_by_dragging(
     rows = page.locator("#faq_items-group .inline-related:not(.empty-form)")
     rows.nth(1).locator(".drag-handle").drag_to(rows.nth(0).locator("h3"))
     assert rows.nth(0).locator("input[name$='-question']").input_value() == "How far did it fly?"
+    page.wait_for_timeout(600)  # the drop's animation and the previews settle
     screenshots(page, "parts-before-first-save")
     with page.expect_navigation():
         page.get_by_role("button", name="Save and continue editing").click()
