@@ -83,13 +83,26 @@ def test_headline_only_draft_then_autosave(browser, live_server, newsroom, scree
     story.refresh_from_db()
     assert story.sections.get(key="whats-happened").body == "The navy **tested** a new missile."
     assert story.version == 2
+    # A new part autosaved twice is one part: the page adopts the id the first autosave gave it.
+    page.locator("#faq_items-group .add-row a").click()
+    row = page.locator("#faq_items-group .inline-related:not(.empty-form)").last
+    row.locator("input[name$='-question']").fill("Was anyone hurt?")
+    row.locator("textarea[name$='-answer']").fill("No one.")
+    page.locator("#id_summary").click()
+    page.locator("#save-status", has_text="version 3").wait_for()
+    row.locator("textarea[name$='-answer']").fill("No one, the ministry says.")
+    page.locator("#id_summary").click()
+    page.locator("#save-status", has_text="version 4").wait_for()
+    assert list(story.faq_items.values_list("question", "answer")) == [
+        ("Was anyone hurt?", "No one, the ministry says.")
+    ]
     # The page now edits the saved version: a normal save after the autosave is not a conflict.
     page.fill("#id_summary", "Saved by hand after the autosave.")
     with page.expect_navigation():
         page.get_by_role("button", name="Save and continue editing").click()
     assert "after you opened it" not in page.content()
     story.refresh_from_db()
-    assert story.summary == "Saved by hand after the autosave." and story.version == 3
+    assert story.summary == "Saved by hand after the autosave." and story.version == 5
     screenshots(page, "autosaved")
 
 
