@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
+from newsdesk.records_admin import RecordAdmin
 from partners import services
 from partners.authentication import partner_forget, partner_keys_forget
 from partners.models import ChangeEvent, Partner, PartnerKey, WebhookAttempt, WebhookDelivery
@@ -156,27 +157,25 @@ class PartnerAdmin(admin.ModelAdmin):
         if not had_secret and obj.webhook_secret:
             setattr(request, SECRETS_ATTRIBUTE, self._secrets(obj, None))
 
-    def response_add(self, request, obj, post_url_continue=None):
+    def _secrets_shown(self, request, obj, done: str):
+        """The page showing a save's new secrets once, or None when it made none."""
         secrets = getattr(request, SECRETS_ATTRIBUTE, None)
-        if secrets:
-            return secrets_page(
-                request,
-                secrets,
-                notes=[f"The partner “{obj}” was added."],
-                continue_url=reverse("admin:partners_partner_change", args=[obj.pk]),
-            )
-        return super().response_add(request, obj, post_url_continue)
+        if not secrets:
+            return None
+        return secrets_page(
+            request,
+            secrets,
+            notes=[f"The partner “{obj}” was {done}."],
+            continue_url=reverse("admin:partners_partner_change", args=[obj.pk]),
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        shown = self._secrets_shown(request, obj, "added")
+        return shown or super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        secrets = getattr(request, SECRETS_ATTRIBUTE, None)
-        if secrets:
-            return secrets_page(
-                request,
-                secrets,
-                notes=[f"The partner “{obj}” was changed."],
-                continue_url=reverse("admin:partners_partner_change", args=[obj.pk]),
-            )
-        return super().response_change(request, obj)
+        shown = self._secrets_shown(request, obj, "changed")
+        return shown or super().response_change(request, obj)
 
     def delete_model(self, request, obj):
         partner_forget(partner_id=obj.pk)
@@ -339,7 +338,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeEvent)
-class ChangeEventAdmin(admin.ModelAdmin):
+class ChangeEventAdmin(RecordAdmin):
     """The change log partners sync from; written by the workflow, read-only here."""
 
     list_display = ["sequence", "slug", "kind", "version", "at", "state", "available_at"]
@@ -362,12 +361,3 @@ class ChangeEventAdmin(admin.ModelAdmin):
     fields = readonly_fields
     list_select_related = ["story"]
     raw_id_fields = ["story", "by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from stories import services, workflow
 from stories.models import FAQItem, Story, StoryStatus
+from tests.browser.newsroom import DESKTOP, PHONE, log_in, section
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,8 +20,6 @@ pytestmark = [
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -29,23 +27,6 @@ def newsroom(settings):
     settings.DEBUG = True  # seed_demo creates the demo accounts only in DEBUG
     call_command("seed_demo", verbosity=0)
     settings.DEBUG = False
-
-
-def log_in(browser, base_url, username, viewport=DESKTOP, **options):
-    context = browser.new_context(viewport=viewport, **options)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", settings.NEWSDESK_DEMO_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")
-    return page
-
-
-def section_box(page, heading):
-    box = page.locator(".inline-related", has=page.get_by_text(heading, exact=True))
-    return box.locator("textarea[name$='-body']")
 
 
 def in_first_viewport(page, selector) -> bool:
@@ -65,7 +46,7 @@ def serious_violations(page) -> list:
 
 def test_headline_only_draft_then_autosave(browser, live_server, newsroom, screenshots):
     base = live_server.url
-    page = log_in(browser, base, "journalist")
+    page = log_in(browser, base, "journalist", viewport=DESKTOP)
     page.goto(f"{base}/admin/stories/story/add/")
     page.fill("#id_headline", "A draft with only its headline")
     page.select_option("#id_template", label="Explainer")
@@ -76,7 +57,7 @@ def test_headline_only_draft_then_autosave(browser, live_server, newsroom, scree
     assert "/change/" in page.url
 
     # Typing in a section and leaving the field autosaves through the same save.
-    box = section_box(page, "What's happened")
+    box = section(page, "What's happened")
     box.fill("The navy **tested** a new missile.")
     page.locator("#id_summary").click()  # focus leaves the section: autosave on blur
     page.locator("#save-status", has_text="Draft saved").wait_for()
@@ -109,7 +90,7 @@ def test_headline_only_draft_then_autosave(browser, live_server, newsroom, scree
 def test_refused_save_shows_its_reason_in_the_first_viewport(browser, live_server, newsroom):
     base = live_server.url
     story = Story.objects.get(status=StoryStatus.DRAFT)
-    page = log_in(browser, base, "journalist")
+    page = log_in(browser, base, "journalist", viewport=DESKTOP)
     page.goto(f"{base}/admin/stories/story/{story.pk}/change/")
     # An editor saves first.
     services.story_update(
@@ -131,7 +112,7 @@ def test_refused_save_shows_its_reason_in_the_first_viewport(browser, live_serve
 def test_leaving_with_unsaved_changes_warns(browser, live_server, newsroom):
     base = live_server.url
     story = Story.objects.get(status=StoryStatus.DRAFT)
-    page = log_in(browser, base, "journalist")
+    page = log_in(browser, base, "journalist", viewport=DESKTOP)
     page.goto(f"{base}/admin/stories/story/{story.pk}/change/")
     page.fill("#id_summary", "Not saved yet.")
     dialogs = []
@@ -152,7 +133,7 @@ def test_parts_added_before_the_first_save_and_ordered_by_dragging(
     browser, live_server, newsroom, screenshots
 ):
     base = live_server.url
-    page = log_in(browser, base, "journalist")
+    page = log_in(browser, base, "journalist", viewport=DESKTOP)
     page.goto(f"{base}/admin/stories/story/add/")
     page.fill("#id_headline", "Questions first")
     page.select_option("#id_template", label="Explainer")
@@ -186,14 +167,14 @@ def test_parts_added_before_the_first_save_and_ordered_by_dragging(
 def test_markdown_toolbar_and_live_preview(browser, live_server, newsroom, screenshots):
     base = live_server.url
     story = Story.objects.get(status=StoryStatus.DRAFT)
-    page = log_in(browser, base, "journalist")
+    page = log_in(browser, base, "journalist", viewport=DESKTOP)
     page.goto(f"{base}/admin/stories/story/{story.pk}/change/")
     # Each part counts itself against the template's limits: citations need at least 2.
     citations = story.citations.count()
     assert page.locator("#citations-group h2 .part-count").inner_text() == (
         f"{citations} of at least 2"
     )
-    box = section_box(page, "What's happened")
+    box = section(page, "What's happened")
     box.fill("The launch was a surprise.")
     box.evaluate("(t) => t.setSelectionRange(4, 10)")  # "launch"
     page.locator(".markdown-toolbar").first.get_by_role("button", name="Bold").click()
@@ -228,7 +209,7 @@ def test_recall_in_the_browser(browser, live_server, newsroom):
         by=journalist,
         at=Story.objects.get(pk=story.pk).updated_at,
     )
-    page = log_in(browser, base, journalist.username)
+    page = log_in(browser, base, journalist.username, viewport=DESKTOP)
     page.goto(f"{base}/admin/stories/story/{story.pk}/change/")
     with page.expect_navigation():
         page.get_by_role("button", name="Recall to draft").click()

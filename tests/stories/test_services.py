@@ -14,20 +14,9 @@ from sources.models import Citation
 from stories import services, workflow
 from stories.models import Byline, Story, StoryStatus, StoryTransition
 from tests import factories
-from tests.stories.test_admin import _form_data
+from tests.stories.test_admin import NO_PARTS_YET, _form_data, change_url
 
 pytestmark = pytest.mark.django_db
-
-# The add page's part inlines, posted empty as a browser would.
-NO_PARTS_YET = {
-    f"{prefix}-{name}": value
-    for prefix in ("citations", "faq_items", "entity_links")
-    for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
-}
-
-
-def change_url(story):
-    return reverse("admin:stories_story_change", args=[story.pk])
 
 
 @pytest.fixture
