@@ -165,6 +165,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# Dates and times in the newsroom's style, never "9:30 a.m.." at the end of a sentence.
+FORMAT_MODULE_PATH = ["newsdesk.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
