@@ -254,9 +254,11 @@ def stories_drafts_of(*, user, sent_back: bool) -> QuerySet[Story]:
 
 
 def stories_in_review() -> QuerySet[Story]:
-    """Stories waiting for an editor, longest waiting first, with bylines (who wrote them)."""
+    """Stories waiting for an editor, longest waiting first, with bylines (who wrote them) and
+    when they were submitted (`submitted_at`, the last workflow step)."""
     return (
         Story.objects.filter(status=StoryStatus.IN_REVIEW)
+        .annotate(submitted_at=_last_step("at"))
         .select_related("template")
         .prefetch_related(BYLINES)
         .order_by("updated_at", "id")

@@ -140,8 +140,8 @@ def review_panel(user) -> Panel:
                 s.headline,
                 _story_url(s),
                 note=_byline_note(s),
-                when=s.updated_at,
-                when_label="submitted",
+                when=s.submitted_at or s.updated_at,
+                when_label="submitted" if s.submitted_at else "changed",
             )
             for s in mine[:SHOWN]
         ],
@@ -258,10 +258,10 @@ def newsroom_panels(request) -> list[Panel]:
     """The home's panels for this person, in the order they read them."""
     user = request.user
     panels = []
+    if permissions.is_editor(user):
+        panels.append(review_panel(user))  # an editor's first question
     if user.has_perm("stories.add_story"):
         panels += [sent_back_panel(user), drafts_panel(user)]
-    if permissions.is_editor(user):
-        panels.append(review_panel(user))
     if user.has_perm("stories.view_story"):
         panels += [
             scheduled_panel(),
