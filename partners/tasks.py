@@ -2,19 +2,9 @@
 
 from celery import shared_task
 
-from partners import selectors, services
+from partners import services
 from partners.models import WebhookDelivery
-
-
-def outbox_flush() -> None:
-    """Release the changes that may leave now, then hand every due delivery to a worker.
-
-    Runs after each change commits and from the periodic sweep, so a delivery whose dispatch
-    was lost (Redis down, worker killed) is picked up again by the next sweep.
-    """
-    services.change_events_release()
-    for delivery_id in selectors.webhook_deliveries_due():
-        webhook_delivery_task.delay(delivery_id)
+from partners.services import outbox_flush
 
 
 @shared_task(bind=True, acks_late=True)

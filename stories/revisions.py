@@ -392,6 +392,8 @@ CITATION_LIVE_FIELDS = (
     "latest_snapshot_id",
     "fetched_url",
     "fetch_due_at",
+    "fetch_attempts",
+    "fetch_errors",
     "quote_check",
 )
 

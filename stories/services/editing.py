@@ -135,6 +135,8 @@ class StoryChanges:
     saved: list[PartChange] = field(default_factory=list)
     deleted: list = field(default_factory=list)
     note: str = ""
+    # An edge's own bookkeeping (the admin's form prefix of each new part), untouched here.
+    new_by_prefix: dict = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.fields or self.saved or self.deleted)

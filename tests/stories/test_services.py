@@ -18,6 +18,13 @@ from tests.stories.test_admin import _form_data
 
 pytestmark = pytest.mark.django_db
 
+# The add page's part inlines, posted empty as a browser would.
+NO_PARTS_YET = {
+    f"{prefix}-{name}": value
+    for prefix in ("citations", "faq_items", "entity_links")
+    for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+}
+
 
 def change_url(story):
     return reverse("admin:stories_story_change", args=[story.pk])
@@ -52,7 +59,12 @@ def test_a_headline_only_draft_saves_from_the_admin_and_lists_what_is_missing(
     client.force_login(desk["author"])
     response = client.post(
         reverse("admin:stories_story_add"),
-        {"headline": "Only a headline", "template": explainer_template.pk, "language": "en"},
+        {
+            **NO_PARTS_YET,
+            "headline": "Only a headline",
+            "template": explainer_template.pk,
+            "language": "en",
+        },
         follow=True,
     )
     story = Story.objects.get(headline="Only a headline")
@@ -217,6 +229,7 @@ def test_slugs_are_unique_whatever_their_case(client, desk, explainer_template):
     response = client.post(
         reverse("admin:stories_story_add"),
         {
+            **NO_PARTS_YET,
             "headline": "Third",
             "slug": "Missile-TEST",
             "template": explainer_template.pk,
