@@ -52,6 +52,13 @@ def newsroom_desk():
     ]:
         story = factories.story(by=by, headline=headline)
         Story.objects.filter(pk=story.pk).update(status=StoryStatus.IN_REVIEW)
+        StoryTransition.objects.create(
+            story=story,
+            action="submit",
+            from_status=StoryStatus.DRAFT,
+            to_status=StoryStatus.IN_REVIEW,
+            by=by,
+        )
     scheduled = factories.story(by=kim, headline="Election night: how the count works")
     Story.objects.filter(pk=scheduled.pk).update(
         status=StoryStatus.SCHEDULED, scheduled_for=timezone.now() + dt.timedelta(hours=5)
