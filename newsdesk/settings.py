@@ -181,6 +181,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# Dates and times in the newsroom's style, never "9:30 a.m.." at the end of a sentence.
+FORMAT_MODULE_PATH = ["newsdesk.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -232,8 +234,23 @@ LOGGING = {
 
 # --- Newsdesk's own knobs -------------------------------------------------------------------
 NEWSDESK_SITE_NAME = env.str("NEWSDESK_SITE_NAME", default="Newsdesk")
-# Absolute URLs in feeds, ninjs and webhooks are built from this, never from the request's Host.
-NEWSDESK_SITE_URL = env.str("NEWSDESK_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+
+def _development_site_url() -> str:
+    """Where `make run` serves (`HOST`, `PORT`), so a laptop on another port links to itself."""
+    host = env.str("HOST", default="127.0.0.1")
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 - listening everywhere: link to this machine
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{env.int('PORT', default=8000)}"
+
+
+# Absolute URLs in feeds, ninjs, JSON-LD, webhooks and e-mails are built from this, never from
+# the request's Host. Unset in DEBUG, it follows `PORT` (`PORT=8100 make run`).
+NEWSDESK_SITE_URL = env.str(
+    "NEWSDESK_SITE_URL", default=_development_site_url() if DEBUG else "http://127.0.0.1:8000"
+).rstrip("/")
 NEWSDESK_DEMO_PASSWORD = env.str("NEWSDESK_DEMO_PASSWORD", default="newsdesk-demo")
 # Serves /bench/floor, the constant-JSON view benchmarks compare against (bench/api.py).
 NEWSDESK_BENCH_FLOOR = env.bool("NEWSDESK_BENCH_FLOOR", default=False)
