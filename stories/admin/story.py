@@ -479,7 +479,9 @@ class StoryAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["workflow"] = self.workflow_context(request, obj)
-            context["part_limits_json"] = json.dumps(self.part_limits(obj))
+            context["part_limits_json"] = json.dumps(
+                self.part_limits(obj, context.get("inline_admin_formsets", []))
+            )
             context["autosave"] = obj.status == StoryStatus.DRAFT and permissions.story_can_edit(
                 request.user, obj
             )
@@ -506,16 +508,26 @@ class StoryAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @staticmethod
-    def part_limits(story) -> dict:
-        """The template's item counts for each part, by inline prefix: {"faq_items": [8, 12]}."""
+    def part_limits(story, inline_admin_formsets=()) -> dict:
+        """The template's item counts for each part, by inline prefix: {"faq_items": [8, 12]}.
+
+        Read from the sections the page's section inline has loaded already: no query."""
         prefixes = {
             SectionKind.CITATIONS: "citations",
             SectionKind.FAQ: "faq_items",
             SectionKind.ENTITIES: "entity_links",
         }
+        sections = next(
+            (
+                [form.instance for form in inline.formset.forms]
+                for inline in inline_admin_formsets
+                if inline.formset.model is StorySection
+            ),
+            None,
+        )
         return {
             prefixes[section.kind]: [section.min_items, section.max_items]
-            for section in story.sections.all()
+            for section in (story.sections.all() if sections is None else sections)
             if section.kind in prefixes
         }
 
