@@ -170,3 +170,18 @@ def test_search_in_section_text_can_use_the_full_text_index():
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "stories_section_body_fts" in plan, plan
+
+
+def test_the_long_story_page_is_fourteen_queries_once_its_checklist_is_cached(client, superuser):
+    """Pinned: a new query on the story page (a relation read per part, a count) shows here."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    story = factories.story(by=superuser, citations=30, faq=15, entities=20)
+    client.force_login(superuser)
+    url = reverse("admin:stories_story_change", args=[story.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) == 14, "\n".join(q["sql"][:120] for q in queries.captured_queries)
