@@ -50,6 +50,7 @@ def _save(draft: StoryDraft, by) -> Story:
         summary=draft.summary,
         dateline_place=draft.dateline_place,
         dateline_date=draft.dateline_date,
+        language=draft.language,
     )
     changes = services.StoryChanges(note="Imported.")
     sections = {s.key: s for s in story.sections.all()}
