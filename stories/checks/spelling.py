@@ -34,7 +34,18 @@ ENGLISH_INFLECTIONS = [
     ("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"),
     ("ers", ""), ("er", ""), ("ly", ""),
 ]  # fmt: skip
-DERIVED_ENDINGS = [("ization", "ize"), ("izations", "ize"), ("ation", "ate"), ("ations", "ate")]
+DERIVED_ENDINGS = [
+    ("ization", "ize"), ("izations", "ize"), ("ation", "ate"), ("ations", "ate"),
+    ("atory", "ate"),
+]  # fmt: skip
+# Latin and French words of phrases English uses as they are ("status quo", "de facto").
+LOANWORDS = {
+    "en": frozenset(
+        "quo facto hoc versa fide bona affaires priori posteriori situ vitro alia carte blanche "
+        "verbatim sui generis mea culpa bête noire raison etre détente entente naïveté "
+        "rapprochement".split()
+    )
+}
 # Prefixes written joined to a word ("nonprofit", "rebuild"): what follows must be a word.
 PREFIXES = {
     "en": (
@@ -117,6 +128,8 @@ def word_is_known(word: str, language: str) -> bool:
     modern words, prefixes ("non-", "pre") and compounds of two real words included."""
     known = speller(language).word_frequency.dictionary
     if word in known or word_is_rare_not_typo(word, language):
+        return True
+    if word in LOANWORDS.get(language, ()):
         return True
     if language == "en":
         spellings = {word}
