@@ -31,6 +31,19 @@ SPEAKER_BEFORE = {
     language: re.compile(rf"\b{verb}\s*(?:[:,]|\bthat|\bdass)\s*$")
     for language, verb in VERB_ENDINGS.items()
 }
+SENTENCE_START = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ“\"„])")
+# Someone in a sentence: a capitalised word that is not just its opening word, or a pronoun.
+SOMEONE = re.compile(r"[A-ZÄÖÜ][\w'’-]+|\b(?:he|she|they|we|I|er|sie|wir|ich)\b")
+OPENERS = {
+    "the", "a", "an", "but", "and", "in", "on", "at", "as", "so", "then", "when", "while",
+    "this", "that", "it", "there", "der", "die", "das", "und", "aber", "doch", "es", "ein", "eine",
+}  # fmt: skip
+
+
+def names_someone(sentence: str) -> bool:
+    return any(m.group().lower() not in OPENERS for m in SOMEONE.finditer(sentence))
+
+
 # An interview laid out as questions and answers: "Q:", "Frage:", "Name:" at a paragraph start.
 QA_LINE = re.compile(
     r"^\s*(?:\*\*)?(?:Q|A|Question|Answer|Frage|Antwort|F|[A-Z][\w.'’ -]{1,30}):", re.M
@@ -77,7 +90,14 @@ def attributed_around(paragraph: str, match: re.Match, language: str) -> bool:
     language = language if language in VERB_ENDINGS else "en"
     after = paragraph[match.end() : match.end() + 80]
     before = paragraph[max(0, match.start() - 80) : match.start()]
-    return bool(SPEAKER_AFTER[language].search(after) or SPEAKER_BEFORE[language].search(before))
+    if SPEAKER_AFTER[language].search(after) or SPEAKER_BEFORE[language].search(before):
+        return True
+    sentence = SENTENCE_START.split(paragraph[: match.start()])[-1]
+    # Introduced by someone and a colon ("Zibulka picks up the story: “…”"), or a fragment
+    # woven into a sentence about someone ("Brown compared the tactics to “mafia methods…”").
+    introduced = sentence.rstrip().endswith(":")
+    fragment = quote_text(match)[:1].islower() and bool(sentence.strip())
+    return (introduced or fragment) and names_someone(sentence)
 
 
 @register("attribution")
@@ -93,7 +113,7 @@ def attribution(story: Story) -> Iterable[Finding]:
             continue
         # A quotation runs on until it closes: a paragraph that continues the quotation of the
         # one before (or quotes again right after an attributed one) has the same speaker.
-        previous_attributed = earlier_attributed = False
+        previous_attributed = earlier_attributed = introduced_before = False
         paragraphs = re.split(r"\n\s*\n", passage.text)
         for index, paragraph in enumerate(paragraphs):
             matches = quotes_in(paragraph)
@@ -101,7 +121,9 @@ def attribution(story: Story) -> Iterable[Finding]:
             # A quote paragraph near paragraphs that name the speaker: one of the two before
             # ("Schmidt, a teacher, said the school had called.") or the one after.
             attributed = paragraph.lstrip()[:1] in '“"„»«' and (
-                previous_attributed or bool(cue.search(DIRECT_QUOTE.sub(" ", following)))
+                previous_attributed
+                or bool(cue.search(DIRECT_QUOTE.sub(" ", following)))
+                or introduced_before
             )
             paragraph_attributed = bool(cue.search(DIRECT_QUOTE.sub(" ", paragraph))) or any(
                 attributed_around(paragraph, m, language) for m in matches
@@ -124,6 +146,7 @@ def attribution(story: Story) -> Iterable[Finding]:
             # The next two paragraphs may quote the speaker this one named.
             previous_attributed = paragraph_attributed or attributed or earlier_attributed
             earlier_attributed = paragraph_attributed or attributed
+            introduced_before = paragraph.rstrip().endswith(":")
     for number, citation in enumerate(citations, start=1):
         label = citation_label(citation, number)
         if citation.quote_check == "not_found":

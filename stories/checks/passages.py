@@ -1,5 +1,6 @@
 """The story's own words as plain text, and the word patterns every check family shares."""
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -52,7 +53,9 @@ def normalise_quotes(text: str) -> str:
 
 def markdown_plain(body: str) -> str:
     """A Markdown body as the words a reader sees: no code, URLs, tags or markup characters."""
-    text = MARKDOWN_CODE.sub(" ", body)
+    # Entities are characters ("&lt;" is what plain text's "<" became on import).
+    text = html.unescape(body) if "&" in body else body
+    text = MARKDOWN_CODE.sub(" ", text)
     text = MARKDOWN_IMAGE.sub(r"\1", text)
     text = MARKDOWN_LINK.sub(r"\1", text)
     text = URL.sub(" ", text)

@@ -28,7 +28,7 @@ def glued_words(text: str) -> list[str]:
 # capitalised pair mid-sentence is a name ("Bela Bela", "Sirhan Sirhan").
 DOUBLED_WORD = re.compile(r"\b([^\W\d_]+)[ \t]+\1\b", re.I)
 # Inches and feet (5'10", a 12" pipe) are not quotation marks.
-MEASURE_MARKS = re.compile(r"(?<=\d)(?:['′’]\s?\d{1,2}(?:\.\d+)?)?[\"″](?![\w])")
+MEASURE_MARKS = re.compile(r"(?<=\d)['′’]\s?\d{1,2}(?:\.\d+)?[\"″]|(?<=\d)″")
 
 
 def doubled_words(text: str, language: str) -> list[str]:
@@ -77,37 +77,34 @@ def spacing(story: Story) -> Iterable[Finding]:
         yield from unbalanced_quotes(passage, language)
 
 
-def quote_pair(text: str, language: str) -> tuple[str, str]:
-    """The typographic marks the text quotes with: of the language's pairs, the one whose
-    opening mark comes first (German copy uses „…“, or »…«, or Swiss «…»)."""
-    pairs = language_rules(language).quote_pairs
-    present = [(text.find(opening), (opening, closing)) for opening, closing in pairs]
-    present = [(at, pair) for at, pair in present if at >= 0]
-    return min(present)[1] if present else pairs[0]
+def quote_marks(language: str) -> str:
+    """Every double quotation mark of the language's pairs, and the straight one."""
+    return "".join(dict.fromkeys(m for pair in language_rules(language).quote_pairs for m in pair))
 
 
 def unbalanced_quotes(passage: Passage, language: str = "en") -> Iterable[Finding]:
-    """A paragraph whose quotation is not closed, unless it runs on into the next paragraph
-    (which then opens with a quotation mark, by convention), with straight quotes too."""
+    """A paragraph with an odd number of quotation marks (any style: copy mixes “…" and "…”),
+    unless its quotation runs on into the next paragraph (which opens with a mark, by
+    convention) or the next paragraph closes it (a paragraph broken in two)."""
     text = passage.text
     if '"' in text or "″" in text:
         text = MEASURE_MARKS.sub(" ", text)
-    opening_mark, closing_mark = quote_pair(text, language)
+    marks = set(quote_marks(language) + '"')
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    odd = [sum(1 for ch in p if ch in marks) % 2 == 1 for p in paragraphs]
     for index, paragraph in enumerate(paragraphs):
-        opening, closing = paragraph.count(opening_mark), paragraph.count(closing_mark)
-        straight = paragraph.count('"')
-        following = paragraphs[index + 1].lstrip() if index + 1 < len(paragraphs) else ""
-        # A quotation running on into the next paragraph leaves this one open by convention.
-        typographic_ok = opening == closing or (
-            opening == closing + 1 and following.startswith(opening_mark)
+        if not odd[index]:
+            continue
+        if index + 1 < len(paragraphs) and (
+            paragraphs[index + 1].lstrip()[:1] in marks or odd[index + 1]
+        ):
+            continue
+        if index > 0 and odd[index - 1]:
+            continue  # the end of the quotation the paragraph before left open
+        yield Finding(
+            WARNING,
+            "unbalanced-quotes",
+            f"Unbalanced quotation marks in {passage.label} (paragraph starting "
+            f"“{excerpt(paragraph, 40)}”): close the quotation or remove the stray mark.",
+            passage.target,
         )
-        straight_ok = straight % 2 == 0 or following.startswith('"')
-        if not (typographic_ok and straight_ok):
-            yield Finding(
-                WARNING,
-                "unbalanced-quotes",
-                f"Unbalanced quotation marks in {passage.label} (paragraph starting "
-                f"“{excerpt(paragraph, 40)}”): close the quotation or remove the stray mark.",
-                passage.target,
-            )

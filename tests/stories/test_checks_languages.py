@@ -153,7 +153,7 @@ def test_a_straight_quote_running_over_paragraphs_is_balanced():
 
 
 def test_inch_marks_are_not_quotes():
-    assert balance('The keeper is 6\'2" tall and the pipe is 12" wide.') == []
+    assert balance("The keeper is 6'2\" tall and the pipe is 12″ wide.") == []
 
 
 def test_german_quotes_are_balanced():
@@ -238,3 +238,47 @@ def test_add_to_dictionary_needs_the_permission_and_a_word(client, journalist, s
     assert client.get(url + "?word=x").status_code in (302, 403)
     client.force_login(superuser)
     assert client.get(url).status_code == 400
+
+
+# --- entity mentions, attribution rules added after measuring ---
+
+
+def test_an_alias_inside_a_longer_name_is_not_a_mention():
+    from stories.models import Entity
+
+    Entity.objects.create(name="United States", slug="us", kind="place", aliases="America")
+    assert codes(story_saying("Trade with Latin America grew."), "entity-not-linked") == []
+    assert len(codes(story_saying("Trade with America grew."), "entity-not-linked")) == 1
+    assert len(codes(story_saying("In America, trade grew."), "entity-not-linked")) == 1
+
+
+def test_a_quote_introduced_by_someone_and_a_colon_is_attributed():
+    assert (
+        quotes("Zibulka picks up the story: “All of a sudden the door opens and he walks out.”")
+        == []
+    )
+
+
+def test_a_quote_after_a_paragraph_ending_in_a_colon_is_attributed():
+    body = "The minister would only say this:\n\n“Ask them to submit a formal complaint to us.”"
+    assert quotes(body) == []
+
+
+def test_a_fragment_woven_into_a_sentence_about_someone_is_attributed():
+    body = 'Ada Brun compared the tactics to "mafia methods, when criminals infiltrate the state".'
+    assert quotes(body) == []
+
+
+def test_mixed_quote_styles_and_a_paragraph_broken_in_two_are_balanced():
+    assert balance('“They will be paid for it,” he said. “We sell oil now."') == []
+    assert (
+        balance(
+            "“The session confirmed the protocols as weather conditions\n\ndeteriorate,” he said."
+        )
+        == []
+    )
+
+
+def test_an_escaped_tag_in_plain_text_is_not_glued_words():
+    story = story_saying("The page had &lt;iframe src=x&gt; in it.")
+    assert codes(story, "missing-space") == [] and codes(story, "unknown-word") == []
