@@ -61,10 +61,10 @@ class DeskNames:
         everything = []
         # Newsroom dictionary words by language ("" for every language), lower-cased.
         self.dictionary: dict[str, set[str]] = {}
+        dictionary_words: dict[str, list[str]] = {}
         for source, pk, name, aliases, slug in rows:
             if source == "word":
-                words = self.dictionary.setdefault(aliases or "", set())
-                words.update(name_tokens(name.lower()))
+                dictionary_words.setdefault(aliases or "", []).append(name)
                 continue
             everything.append(name)
             everything.append(aliases or "")
@@ -73,6 +73,8 @@ class DeskNames:
         # One pass over all names at once: thousands of entities cost milliseconds, not more.
         # Lower-cased, not case-folded: "Straße" stays "straße".
         self.words: set[str] = set(name_tokens("\n".join(everything).lower()))
+        for language, words in dictionary_words.items():
+            self.dictionary[language] = set(name_tokens("\n".join(words).lower()))
 
     def knows(self, word: str, language: str) -> bool:
         """Whether a lower-case word is in a name the desk knows (entity, alias, outlet) or in
