@@ -22,7 +22,7 @@ run: $(VENV)/.installed
 	@echo "  Newsroom admin: http://$(HOST):$(PORT)/admin/"
 	@echo "  Log in as journalist, editor or admin with password '$${NEWSDESK_DEMO_PASSWORD:-newsdesk-demo}'."
 	@echo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)

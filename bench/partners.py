@@ -122,7 +122,8 @@ def main() -> None:
 
     from partners import services
     from partners.models import ChangeEvent, WebhookDelivery
-    from partners.tasks import outbox_flush, webhook_delivery_task
+    from partners.services import outbox_flush
+    from partners.tasks import webhook_delivery_task
     from stories.models import Story
 
     stories = list(Story.objects.filter(status="published").order_by("id")[:200])

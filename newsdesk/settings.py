@@ -147,8 +147,24 @@ else:
 # In eager mode a failing task must not turn a journalist's save into an error page;
 # the database row it works on records the failure instead.
 CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=False)
+# A task is acknowledged after it ran, and given back to the queue when its worker dies, so
+# tasks must be idempotent (sources' tasks say so themselves, sources/tasks.py).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis gives a task a worker took but never acknowledged (the worker was killed) to another
+# worker after this many seconds (kombu's default: an hour). 15 minutes: well above the longest
+# task run (a fetch stops at NEWSDESK_FETCH_TIMEOUT, 20 s; a webhook at 10 s) and above the
+# longest countdown but one: a task waiting for its countdown sits unacknowledged in a worker,
+# so a longer wait is handed out twice. Story e-mails retry after at most 600 s; citation fetches
+# keep their countdowns under half of this (longer waits stay in the database for the sweep);
+# webhook retries wait up to 6 h, but a delivery is claimed in the database and sent once.
+NEWSDESK_TASK_VISIBILITY_TIMEOUT = env.int("NEWSDESK_TASK_VISIBILITY_TIMEOUT", default=15 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": NEWSDESK_TASK_VISIBILITY_TIMEOUT,
+    # Look for such tasks every tenth of the timeout, at most every 10 s (kombu: every 100 s).
+    "unacked_restore_interval": max(1, min(10, NEWSDESK_TASK_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
@@ -165,6 +181,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# Dates and times in the newsroom's style, never "9:30 a.m.." at the end of a sentence.
+FORMAT_MODULE_PATH = ["newsdesk.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -216,8 +234,23 @@ LOGGING = {
 
 # --- Newsdesk's own knobs -------------------------------------------------------------------
 NEWSDESK_SITE_NAME = env.str("NEWSDESK_SITE_NAME", default="Newsdesk")
-# Absolute URLs in feeds, ninjs and webhooks are built from this, never from the request's Host.
-NEWSDESK_SITE_URL = env.str("NEWSDESK_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+
+def _development_site_url() -> str:
+    """Where `make run` serves (`HOST`, `PORT`), so a laptop on another port links to itself."""
+    host = env.str("HOST", default="127.0.0.1")
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 - listening everywhere: link to this machine
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{env.int('PORT', default=8000)}"
+
+
+# Absolute URLs in feeds, ninjs, JSON-LD, webhooks and e-mails are built from this, never from
+# the request's Host. Unset in DEBUG, it follows `PORT` (`PORT=8100 make run`).
+NEWSDESK_SITE_URL = env.str(
+    "NEWSDESK_SITE_URL", default=_development_site_url() if DEBUG else "http://127.0.0.1:8000"
+).rstrip("/")
 NEWSDESK_DEMO_PASSWORD = env.str("NEWSDESK_DEMO_PASSWORD", default="newsdesk-demo")
 # Serves /bench/floor, the constant-JSON view benchmarks compare against (bench/api.py).
 NEWSDESK_BENCH_FLOOR = env.bool("NEWSDESK_BENCH_FLOOR", default=False)
@@ -287,6 +320,8 @@ NEWSDESK_FETCH_USER_AGENT = env.str(
 NEWSDESK_FETCH_MAX_RETRIES = env.int("NEWSDESK_FETCH_MAX_RETRIES", default=5)
 NEWSDESK_FETCH_RETRY_BASE = env.float("NEWSDESK_FETCH_RETRY_BASE", default=30.0)
 NEWSDESK_FETCH_PENDING_MINUTES = env.int("NEWSDESK_FETCH_PENDING_MINUTES", default=10)
+# A fetch that crashes (a bug, not the outlet) is left to the sweep this many times, then failed.
+NEWSDESK_FETCH_MAX_ERRORS = env.int("NEWSDESK_FETCH_MAX_ERRORS", default=3)
 NEWSDESK_LINK_HEALTH_HOURS = env.int("NEWSDESK_LINK_HEALTH_HOURS", default=20)
 NEWSDESK_LINK_HEALTH_BATCH = env.int("NEWSDESK_LINK_HEALTH_BATCH", default=2000)
 NEWSDESK_LINK_HEALTH_PER_MINUTE = env.int("NEWSDESK_LINK_HEALTH_PER_MINUTE", default=30)

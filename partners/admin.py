@@ -1,14 +1,53 @@
 """Partners in the newsroom admin: their keys (issued and revoked here), the change log and
 every webhook delivery with its attempts."""
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 
+from newsdesk.records_admin import RecordAdmin
 from partners import services
 from partners.authentication import partner_forget, partner_keys_forget
 from partners.models import ChangeEvent, Partner, PartnerKey, WebhookAttempt, WebhookDelivery
+
+# Set on the request by `save_model` for `response_add`/`response_change` to show.
+SECRETS_ATTRIBUTE = "newsdesk_secrets_shown"
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A new key or signing secret, on its way to the one page that shows it."""
+
+    partner: str
+    what: str
+    value: str
+
+
+def secrets_page(request, secrets: list[Secret], *, notes=(), continue_url: str):
+    """The page that shows new secrets once: in the answer to the POST that made them, never
+    in a message (the messages cookie is signed, not encrypted), and kept by no cache."""
+    response = TemplateResponse(
+        request,
+        "admin/partners/secrets_shown.html",
+        {
+            "title": "New secrets: copy them now",
+            "secrets": secrets,
+            "notes": notes,
+            "continue_url": continue_url,
+            "site_title": admin.site.site_title,
+            "site_header": admin.site.site_header,
+            "has_permission": True,
+        },
+    )
+    add_never_cache_headers(response)  # no-store: not in the browser's cache or history
+    return response
 
 
 class PartnerKeyInline(admin.TabularInline):
@@ -111,16 +150,32 @@ class PartnerAdmin(admin.ModelAdmin):
                 partner.created_at,
             )
             obj._state.adding = False
-            self._show_secrets(request, partner, key)
+            setattr(request, SECRETS_ATTRIBUTE, self._secrets(partner, key))
             return
-        if "webhook_url" in form.changed_data:
-            had_secret = bool(obj.webhook_secret)
-            services.partner_webhook_set(partner=obj, webhook_url=obj.webhook_url)
-            if not had_secret and obj.webhook_secret:
-                self._show_secrets(request, obj, None)
-        super().save_model(request, obj, form, change)
-        # Deactivated, renamed or a new rate: its keys' remembered checks must go now.
-        partner_forget(partner_id=obj.pk)
+        had_secret = bool(obj.webhook_secret)
+        services.partner_update(partner=obj)  # the one save, with the keys forgotten
+        if not had_secret and obj.webhook_secret:
+            setattr(request, SECRETS_ATTRIBUTE, self._secrets(obj, None))
+
+    def _secrets_shown(self, request, obj, done: str):
+        """The page showing a save's new secrets once, or None when it made none."""
+        secrets = getattr(request, SECRETS_ATTRIBUTE, None)
+        if not secrets:
+            return None
+        return secrets_page(
+            request,
+            secrets,
+            notes=[f"The partner “{obj}” was {done}."],
+            continue_url=reverse("admin:partners_partner_change", args=[obj.pk]),
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        shown = self._secrets_shown(request, obj, "added")
+        return shown or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        shown = self._secrets_shown(request, obj, "changed")
+        return shown or super().response_change(request, obj)
 
     def delete_model(self, request, obj):
         partner_forget(partner_id=obj.pk)
@@ -131,29 +186,41 @@ class PartnerAdmin(admin.ModelAdmin):
             partner_forget(partner_id=partner.pk)
         super().delete_queryset(request, queryset)
 
-    def _show_secrets(self, request, partner, key):
-        parts = []
-        if key:
-            parts.append(f"API key for {partner.name}: {key}")
+    @staticmethod
+    def _secrets(partner, key) -> list[Secret]:
+        secrets = [Secret(partner.name, "API key", key)] if key else []
         if partner.webhook_secret:
-            parts.append(f"webhook signing secret: {partner.webhook_secret}")
-        messages.warning(
-            request,
-            " · ".join(parts) + ". Copy now: they are not shown again (only hashes "
-            "or prefixes are kept for keys).",
+            secrets.append(Secret(partner.name, "webhook signing secret", partner.webhook_secret))
+        return secrets
+
+    @admin.action(description="Issue a new API key (shown once)", permissions=["change"])
+    def issue_key(self, request, queryset):
+        secrets = [
+            Secret(partner.name, "new API key", services.partner_key_issue(partner=partner))
+            for partner in queryset
+        ]
+        return secrets_page(
+            request, secrets, continue_url=reverse("admin:partners_partner_changelist")
         )
 
-    @admin.action(description="Issue a new API key (shown once)")
-    def issue_key(self, request, queryset):
-        for partner in queryset:
-            key = services.partner_key_issue(partner=partner)
-            messages.warning(request, f"New API key for {partner.name}: {key} (shown once).")
-
-    @admin.action(description="Rotate the webhook signing secret (shown once)")
+    @admin.action(
+        description="Rotate the webhook signing secret (shown once)", permissions=["change"]
+    )
     def rotate_webhook_secret(self, request, queryset):
-        for partner in queryset.exclude(webhook_url=""):
-            secret = services.partner_webhook_secret_rotate(partner=partner)
-            messages.warning(request, f"New webhook secret for {partner.name}: {secret}")
+        secrets = [
+            Secret(
+                partner.name,
+                "new webhook signing secret",
+                services.partner_webhook_secret_rotate(partner=partner),
+            )
+            for partner in queryset.exclude(webhook_url="")
+        ]
+        if not secrets:
+            messages.warning(request, "None of those partners has a webhook URL: nothing rotated.")
+            return None
+        return secrets_page(
+            request, secrets, continue_url=reverse("admin:partners_partner_changelist")
+        )
 
 
 @admin.register(PartnerKey)
@@ -184,11 +251,21 @@ class PartnerKeyAdmin(admin.ModelAdmin):
         partner_keys_forget(prefixes=list(queryset.values_list("prefix", flat=True)))
         super().delete_queryset(request, queryset)
 
-    @admin.action(description="Revoke the selected keys (cannot be undone)")
+    @admin.action(description="Revoke the selected keys (cannot be undone)", permissions=["change"])
     def revoke(self, request, queryset):
-        for key in queryset.filter(revoked=False):
-            services.partner_key_revoke(key=key)
-        messages.success(request, "Revoked: those keys stop working at once.")
+        keys = list(queryset.filter(revoked=False))
+        if not keys:
+            messages.info(request, "Those keys were already revoked.")
+        elif services.partner_keys_revoke(keys=keys):
+            messages.success(request, "Revoked: those keys stop working at once.")
+        else:
+            messages.warning(
+                request,
+                "Revoked in the database, but Redis refused to forget them: servers that "
+                "remembered these keys may accept them for up to "
+                f"{settings.NEWSDESK_API_KEY_CACHE_SECONDS} s more once Redis takes writes "
+                "again (while it refuses them, keys are checked in the database).",
+            )
 
 
 class WebhookAttemptInline(admin.TabularInline):
@@ -245,7 +322,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def story_slug(self, delivery):
         return delivery.event.slug
 
-    @admin.action(description="Send again now")
+    @admin.action(description="Send again now", permissions=["change"])
     def retry_now(self, request, queryset):
         sent, refused = 0, []
         for delivery in queryset.select_related("event"):
@@ -261,7 +338,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeEvent)
-class ChangeEventAdmin(admin.ModelAdmin):
+class ChangeEventAdmin(RecordAdmin):
     """The change log partners sync from; written by the workflow, read-only here."""
 
     list_display = ["sequence", "slug", "kind", "version", "at", "state", "available_at"]
@@ -284,12 +361,3 @@ class ChangeEventAdmin(admin.ModelAdmin):
     fields = readonly_fields
     list_select_related = ["story"]
     raw_id_fields = ["story", "by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

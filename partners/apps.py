@@ -8,4 +8,5 @@ class PartnersConfig(AppConfig):
     def ready(self):
         # Connect the story_changed receiver: every publish, update, correction and withdrawal
         # becomes a change event and webhook outbox rows in the same transaction.
-        from partners import receivers  # noqa: F401
+        # Tasks register with Celery so services can queue them by name (newsdesk.dispatch).
+        from partners import receivers, tasks  # noqa: F401

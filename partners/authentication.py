@@ -11,6 +11,7 @@ import functools
 import hashlib
 import hmac
 import logging
+import time
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -20,6 +21,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.exceptions import AuthenticationFailed
@@ -68,27 +70,43 @@ def key_barred_key(prefix: str) -> str:
     return f"api:keybarred:{prefix}"
 
 
-def partner_keys_forget(*, prefixes) -> None:
+def partner_keys_forget(*, prefixes) -> bool:
     """Drop remembered key checks, e.g. after a revocation or a partner edit: now, and again
     once the caller's transaction commits. Until then, and for a key cache's lifetime after,
     no check of those keys is remembered anew: a request that read a key's row just before
     the change committed cannot put its out-of-date check back (those keys are checked in the
-    database meanwhile)."""
+    database meanwhile). Returns whether the cache took it now (False: Redis refused)."""
     prefixes = list(prefixes)
     if not prefixes:
-        return
-    _forget(prefixes)
+        return True
+    refused = _forget(prefixes)
     transaction.on_commit(lambda: _forget(prefixes), robust=True)
+    return refused is None
 
 
-def _forget(prefixes: list[str]) -> None:
+def partner_keys_forget_waiting(*, prefixes, seconds: float) -> bool:
+    """`_forget`, tried again for up to `seconds` while Redis refuses it (paused for writes,
+    read-only, out of memory): a revocation should reach the cache before the newsroom is told
+    it is done. Returns whether it did."""
+    deadline = time.monotonic() + seconds
+    while (refused := _forget(list(prefixes))) is not None:
+        # A Redis that cannot be reached serves no remembered check either: only one that
+        # answers (read-only, paused, out of memory) is worth waiting for.
+        if isinstance(refused, RedisConnectionError) or time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def _forget(prefixes: list[str]) -> RedisError | None:
+    """Drop the keys' remembered checks and bar them a while; the error when Redis refused."""
     names = [name for prefix in prefixes for name in (key_cache_key(prefix), key_token_key(prefix))]
     seconds = settings.NEWSDESK_API_KEY_CACHE_SECONDS
     if not isinstance(caches["default"], RedisCache):
         cache.delete_many(names)
         if seconds > 0:
             cache.set_many({key_barred_key(prefix): True for prefix in prefixes}, timeout=seconds)
-        return
+        return None
     # Straight to Redis, not through the cache (which ignores a Redis it cannot reach): a
     # revocation that could not be passed on must at least be logged.
     pipeline = get_redis_connection("default").pipeline()
@@ -97,13 +115,16 @@ def _forget(prefixes: list[str]) -> None:
         pipeline.set(cache.make_and_validate_key(key_barred_key(prefix)), 1, ex=seconds)
     try:
         pipeline.execute()
-    except RedisError:
+    except RedisError as error:
         log.warning(
-            "Could not drop the remembered checks of keys %s: Redis is unreachable. They may "
-            "keep working for up to %s s once it is back.",
+            "Could not drop the remembered checks of keys %s: Redis refused (%s). They may "
+            "keep working for up to %s s on servers that remembered them.",
             ", ".join(prefixes),
+            error,
             seconds,
         )
+        return error
+    return None
 
 
 def partner_forget(*, partner_id: int) -> None:
@@ -189,10 +210,26 @@ def key_from_entry_trusted(prefix: str, entry: dict) -> PartnerKey:
     )
 
 
-def partner_key_check(key: str) -> PartnerKey | None:
-    """The usable key `key` with its partner, from the cache or in one query; None if unusable."""
+# Our keys are "prefix.secret" in ASCII letters and digits, well under this length.
+MAX_KEY_LENGTH = 200
+
+
+def key_well_formed(key: str) -> bool:
+    """Whether `key` could be one of ours: anything else (NUL, which PostgreSQL refuses in a
+    query, other control or non-ASCII characters, kilobytes of text) is refused unread."""
+    return len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable() and "." in key
+
+
+def partner_key_check(key: str, *, remembered: bool = True) -> PartnerKey | None:
+    """The usable key `key` with its partner, from the cache or in one query; None if unusable.
+
+    `remembered=False` asks the database even when the cache remembers the key: when Redis
+    refuses writes, a revocation may not have reached it either, so the database decides.
+    """
+    if not key_well_formed(key):
+        return None
     prefix = key.partition(".")[0]
-    api_key = _recall(key, prefix)
+    api_key = _recall(key, prefix) if remembered else None
     if api_key is None:
         try:
             # From the primary, even for partner reads: a lagging replica could put a key
@@ -204,6 +241,12 @@ def partner_key_check(key: str) -> PartnerKey | None:
     if api_key.has_expired or not api_key.partner.active:
         return None
     return api_key
+
+
+KEY_REFUSED = (
+    "This API key is not valid: it is unknown, revoked or expired, or the partner has been "
+    "deactivated. Ask the newsroom for a new key."
+)
 
 
 class PartnerKeyAuthentication(BaseAuthentication):
@@ -220,10 +263,7 @@ class PartnerKeyAuthentication(BaseAuthentication):
         if api_key is False:
             api_key = partner_key_check(key.strip())
         if api_key is None:
-            raise AuthenticationFailed(
-                "This API key is not valid: it is unknown, revoked or expired, or the partner "
-                "has been deactivated. Ask the newsroom for a new key."
-            )
+            raise AuthenticationFailed(KEY_REFUSED)
         return PartnerClient(api_key.partner), api_key
 
     def authenticate_header(self, request):

@@ -17,9 +17,17 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from partners.authentication import partner_keys_forget
+from newsdesk.celery import app as celery_app
+from newsdesk.dispatch import task_after_commit
+from partners import selectors
+from partners.authentication import (
+    partner_forget,
+    partner_keys_forget,
+    partner_keys_forget_waiting,
+)
 from partners.models import ChangeEvent, Partner, PartnerKey, WebhookAttempt, WebhookDelivery
 from partners.webhooks import webhook_body, webhook_headers, webhook_secret_new
+from sources.fetching import Blocked, FetchError, send
 from stories import visibility
 from stories.models import Story, StoryStatus
 
@@ -28,9 +36,16 @@ log = logging.getLogger(__name__)
 # Any constant will do: it names the one lock that orders releases of the change log.
 CHANGE_LOG_LOCK = 0x4E44_4348  # "NDCH"
 MAX_BACKOFF = timedelta(hours=6)
+# How long a revocation waits for a Redis that refuses writes to take it: past a failover or
+# a short `CLIENT PAUSE`, short enough for the admin request that waits.
+REVOKE_WAIT_SECONDS = 8
 
 
 # --- Partners and keys -----------------------------------------------------------------------
+
+
+# Queued by name, not imported: the task module calls these services (newsdesk/dispatch.py).
+WEBHOOK_TASK = "partners.tasks.webhook_delivery_task"
 
 
 @transaction.atomic
@@ -74,10 +89,28 @@ def partner_key_issue(*, partner: Partner, name: str = "") -> str:
 
 def partner_key_revoke(*, key: PartnerKey) -> PartnerKey:
     """Stop a key working at once. Revocation cannot be undone."""
-    key.revoked = True
-    key.save(update_fields=["revoked"])
-    partner_keys_forget(prefixes=[key.prefix])  # now, after the commit, and barred a while
+    partner_keys_revoke(keys=[key])
     return key
+
+
+def partner_keys_revoke(*, keys: list[PartnerKey]) -> bool:
+    """Stop keys working. Revocation cannot be undone.
+
+    Returns whether they stopped at once everywhere: True once the database says revoked and
+    the cache has dropped their remembered checks. A Redis that refuses writes is tried again
+    for `REVOKE_WAIT_SECONDS`; meanwhile every request that finds it refusing
+    checks keys in the database. False: it still refused, and servers may accept the keys
+    from a remembered check for up to `NEWSDESK_API_KEY_CACHE_SECONDS` once it writes again.
+    """
+    prefixes = [key.prefix for key in keys]
+    with transaction.atomic():
+        PartnerKey.objects.filter(pk__in=[key.pk for key in keys]).update(revoked=True)
+        for key in keys:
+            key.revoked = True
+        told = partner_keys_forget(prefixes=prefixes)  # now, after the commit, barred a while
+    if told or connection.in_atomic_block:  # the caller's commit forgets them again
+        return told
+    return partner_keys_forget_waiting(prefixes=prefixes, seconds=REVOKE_WAIT_SECONDS)
 
 
 @transaction.atomic
@@ -90,15 +123,36 @@ def partner_webhook_secret_rotate(*, partner: Partner) -> str:
 
 def partner_webhook_set(*, partner: Partner, webhook_url: str) -> Partner:
     """Change where webhooks go; a first URL gets a signing secret."""
-    partner.webhook_url = webhook_url.strip()
+    partner.webhook_url = webhook_url
+    return partner_update(partner=partner)
+
+
+@transaction.atomic
+def partner_update(*, partner: Partner) -> Partner:
+    """Save an edited partner (as the admin's form left it) in one save: a first webhook URL
+    gets its signing secret, and its keys' remembered checks go (it may have been deactivated
+    or given a new rate), now and once this commits."""
+    partner.webhook_url = partner.webhook_url.strip()
     if partner.webhook_url and not partner.webhook_secret:
         partner.webhook_secret = webhook_secret_new()
     partner.full_clean()
-    partner.save(update_fields=["webhook_url", "webhook_secret"])
+    partner.save()
+    partner_forget(partner_id=partner.pk)
     return partner
 
 
 # --- The change log --------------------------------------------------------------------------
+
+
+def outbox_flush() -> None:
+    """Release the changes that may leave now, then hand every due delivery to a worker.
+
+    Runs after each change commits and from the periodic sweep, so a delivery whose dispatch
+    was lost (Redis down, worker killed) is picked up again by the next sweep.
+    """
+    change_events_release()
+    for delivery_id in selectors.webhook_deliveries_due():
+        celery_app.tasks[WEBHOOK_TASK].delay(delivery_id)
 
 
 @transaction.atomic
@@ -135,8 +189,6 @@ def change_record(*, story: Story, kind: str, by=None) -> ChangeEvent:
         WebhookDelivery(partner=partner, event=event, body=body, next_attempt_at=event.available_at)
         for partner in Partner.objects.filter(active=True).exclude(webhook_url="")
     )
-    from partners.tasks import outbox_flush
-
     # robust: a broker outage must not turn the journalist's committed save into an error;
     # the periodic sweep sends what this could not.
     transaction.on_commit(outbox_flush, robust=True)
@@ -178,21 +230,15 @@ def change_events_release(*, now=None) -> list[ChangeEvent]:
     if not held:
         return []
     sequence = ChangeEvent.objects.aggregate(top=Max("sequence"))["top"] or 0
-    withdrawn_ids = {e.story_id for e in held if e.kind == ChangeEvent.Kind.WITHDRAWN}
-    seen_public = set(
-        ChangeEvent.objects.filter(state=ChangeEvent.State.RELEASED, story_id__in=withdrawn_ids)
-        .values_list("story_id", flat=True)
-        .distinct()
-        if withdrawn_ids
-        else []
-    )
     released, suppressed, postponed = [], [], []
     for event in held:
         story = event.story
         if event.kind == ChangeEvent.Kind.WITHDRAWN:
-            # A tombstone only for stories partners could have seen.
-            public_before = event.story_id in seen_public
-            (released if public_before else suppressed).append(event)
+            # A tombstone only for stories partners could have seen, as the story's own
+            # publication history tells: it may have been published before the log existed,
+            # or its events pruned since.
+            tombstone = story is not None and visibility.story_is_tombstone(story)
+            (released if tombstone else suppressed).append(event)
         elif story is None or story.status != StoryStatus.PUBLISHED:
             suppressed.append(event)
         elif not visibility.story_is_visible(story, now=now):
@@ -200,7 +246,6 @@ def change_events_release(*, now=None) -> list[ChangeEvent]:
             postponed.append(event)
         else:
             released.append(event)
-            seen_public.add(event.story_id)
     for event in released:
         sequence += 1
         event.sequence, event.state, event.released_at = sequence, ChangeEvent.State.RELEASED, now
@@ -225,6 +270,28 @@ def change_events_release(*, now=None) -> list[ChangeEvent]:
             next_attempt_at=event.available_at
         )
     return released
+
+
+@transaction.atomic
+def change_log_prune(*, before) -> int:
+    """Delete released and suppressed events older than `before`; returns how many went.
+
+    The newest released event always stays, so the next release continues its numbering (a
+    partner's cursor never comes back to mean another event). Events with a delivery still
+    pending stay too. Partners whose cursor is now older than the log start again from a
+    snapshot (partners/selectors.py), so pruning loses nobody a story.
+    """
+    _lock_change_log()
+    newest = ChangeEvent.objects.aggregate(top=Max("sequence"))["top"]
+    old = (
+        ChangeEvent.objects.filter(
+            state__in=[ChangeEvent.State.RELEASED, ChangeEvent.State.SUPPRESSED], at__lt=before
+        )
+        .exclude(sequence=newest)
+        .exclude(deliveries__status=WebhookDelivery.Status.PENDING)
+    )
+    deleted, _ = ChangeEvent.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+    return deleted
 
 
 # --- Webhook deliveries ----------------------------------------------------------------------
@@ -265,8 +332,6 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     Returns the delivery (delivered, rescheduled with backoff, failed or cancelled), or None
     when it was not due or another worker holds it.
     """
-    from sources.fetching import Blocked, FetchError, send
-
     now = timezone.now()
     if not _claim(delivery_id, now):
         return None
@@ -368,7 +433,5 @@ def webhook_delivery_retry(*, delivery: WebhookDelivery) -> WebhookDelivery:
     delivery.next_attempt_at = timezone.now()
     delivery.claimed_until = None
     delivery.save(update_fields=["status", "next_attempt_at", "claimed_until"])
-    from partners.tasks import webhook_delivery_task
-
-    transaction.on_commit(lambda: webhook_delivery_task.delay(delivery.pk), robust=True)
+    task_after_commit(WEBHOOK_TASK, delivery.pk)
     return delivery

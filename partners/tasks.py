@@ -1,20 +1,12 @@
 """Celery tasks for the webhook outbox. Each loads rows by id and calls a service."""
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
-from partners import selectors, services
+from partners import services
 from partners.models import WebhookDelivery
-
-
-def outbox_flush() -> None:
-    """Release the changes that may leave now, then hand every due delivery to a worker.
-
-    Runs after each change commits and from the periodic sweep, so a delivery whose dispatch
-    was lost (Redis down, worker killed) is picked up again by the next sweep.
-    """
-    services.change_events_release()
-    for delivery_id in selectors.webhook_deliveries_due():
-        webhook_delivery_task.delay(delivery_id)
+from partners.services import outbox_flush
 
 
 @shared_task(bind=True, acks_late=True)
@@ -24,8 +16,12 @@ def webhook_delivery_task(self, delivery_id: int) -> str:
     if delivery is None:
         return "skipped"
     if delivery.status == WebhookDelivery.Status.PENDING and not self.app.conf.task_always_eager:
-        # In eager mode (no Redis) an eta would run at once; the sweep retries instead.
-        self.apply_async((delivery.pk,), eta=delivery.next_attempt_at)
+        # In eager mode (no Redis) an eta would run at once; the sweep retries instead. A wait
+        # longer than half the broker's visibility timeout stays in the database for the sweep
+        # too: Redis would hand such a task out again before it is due.
+        wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
+        if wait <= settings.NEWSDESK_TASK_VISIBILITY_TIMEOUT / 2:
+            self.apply_async((delivery.pk,), eta=delivery.next_attempt_at)
     return delivery.status
 
 

@@ -14,13 +14,17 @@ from django.core.cache import cache, caches
 from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
 from redis.exceptions import NoScriptError, RedisError
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.throttling import BaseThrottle
 
 from partners.authentication import (
+    KEY_REFUSED,
+    PartnerKeyAuthentication,
     key_cache_key,
     key_digest,
     key_from_entry_trusted,
     key_token_key,
+    key_well_formed,
     partner_key_check,
 )
 from partners.models import PartnerKey
@@ -58,14 +62,18 @@ def _count_in_memory(key: str) -> tuple[int, float]:
 
 def partner_request_count(partner) -> int | None:
     """Count one request of `partner`: None when within its rate, else the seconds to wait."""
+    try:
+        return _partner_request_count(partner)
+    except RedisError:
+        # Redis down: serve partners unthrottled rather than not at all.
+        log.warning("Partner throttle skipped: Redis is unreachable or refuses writes.")
+        return None
+
+
+def _partner_request_count(partner) -> int | None:
     key = _counter_key(partner.pk)
     if isinstance(caches["default"], RedisCache):
-        try:
-            count, left = _count_in_redis(key)
-        except RedisError:
-            # Redis down: serve partners unthrottled rather than not at all.
-            log.warning("Partner throttle skipped: Redis is unreachable.")
-            return None
+        count, left = _count_in_redis(key)
     else:
         count, left = _count_in_memory(key)
     if count <= partner.rate_per_minute:
@@ -117,6 +125,8 @@ def partner_key_check_counted(
     the key check of `partner_key_check` and the count of `partner_request_count`, in one
     Redis round trip when the key was checked recently; the two of them one after the other
     otherwise (and then nothing was read for the rider)."""
+    if not key_well_formed(key):
+        return None, None, None
     prefix = key.partition(".")[0]
     if isinstance(caches["default"], RedisCache) and settings.NEWSDESK_API_KEY_CACHE_SECONDS > 0:
         digest = key_digest(key)
@@ -124,8 +134,13 @@ def partner_key_check_counted(
         args = [digest, _counter_base(), WINDOW_SECONDS, *rider.args]
         try:
             entry, count, left, *read = _run(_script(rider.lua), keys, args)
-        except RedisError:  # Redis down: check the key in the database, as on a miss
-            entry, count, left, read = None, None, None, None
+        except RedisError:
+            # Redis down, or refusing writes (the script counts): a revocation may not have
+            # reached it either, so the database decides, whatever Redis still remembers.
+            api_key = partner_key_check(key, remembered=False)
+            if api_key is None:
+                return None, None, None
+            return api_key, partner_request_count(api_key.partner), None
         api_key = _key_from_raw_entry(digest, prefix, entry) if count else None
         if api_key is not None and not api_key.has_expired and api_key.partner.active:
             if count <= api_key.partner.rate_per_minute:
@@ -231,7 +246,19 @@ class PartnerRateThrottle(BaseThrottle):
         if partner is None:
             return True
         counted = getattr(request._request, COUNTED_ATTRIBUTE, False)
-        self.retry_after = counted if counted is not False else partner_request_count(partner)
+        if counted is not False:
+            self.retry_after = counted
+            return self.retry_after is None
+        try:
+            self.retry_after = _partner_request_count(partner)
+        except RedisError:
+            # Redis refuses writes: the key was accepted from what it remembers, which a
+            # revocation it refused cannot have cleared. The database decides.
+            key = (PartnerKeyAuthentication.key_parser.get(request) or "").strip()
+            if partner_key_check(key, remembered=False) is None:
+                raise AuthenticationFailed(KEY_REFUSED) from None
+            log.warning("Partner throttle skipped: Redis is unreachable or refuses writes.")
+            self.retry_after = None
         return self.retry_after is None
 
     def wait(self):

@@ -2,11 +2,13 @@
 
 A citation's link status, archived copy and quote check show on the story page (the inline);
 saving a new or changed URL there, or ticking "Fetch again", queues a fetch after the save
-commits. Writes go through `sources.services`.
+commits. Citations are edited only there: the citation list is read-only. Writes go through
+`sources.services`.
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
@@ -167,16 +169,30 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(PrefetchedAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["__str__", "story", "url", "link_status", "quote_check", "link_checked_at"]
+class CitationAdmin(admin.ModelAdmin):
+    """Every story's citations in one list, to find and re-check links; read-only.
+
+    A citation belongs to its story: edited there, a change is versioned, logged and purged
+    with the story and follows its workflow (a published story's citations are not changed
+    behind the desk's back). So this admin only lists, shows and fetches again.
+    """
+
+    list_display = [
+        "__str__",
+        "story",
+        "url",
+        "link_status",
+        "quote_check",
+        "link_checked_at",
+        "edit_in_story",
+    ]
     list_select_related = ["outlet", "story"]
     list_filter = ["link_status", "quote_check", "outlet"]
     search_fields = ["claim", "quote", "url", "title", "story__headline"]
-    autocomplete_fields = ["outlet", "story"]
-    raw_id_fields = ["section"]
     actions = ["fetch_again"]
-    readonly_fields = ["link", "snapshot_history"]
+    readonly_fields = ["edit_in_story", "link", "snapshot_history"]
     fieldsets = [
+        (None, {"fields": ["edit_in_story"]}),
         (None, {"fields": ["story", "section", "outlet", "url", "title", "published_on"]}),
         (None, {"fields": ["claim", ("quote", "speaker"), "order"]}),
         ("Link", {"fields": ["link", "snapshot_history"]}),
@@ -184,6 +200,36 @@ class CitationAdmin(PrefetchedAutocompleteMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return selectors.citations_with_snapshot(super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    # Delete permission stays the model's: a story's delete page asks this admin whether its
+    # citations may go with the story. Only this admin's own ways to delete are closed.
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied("Citations are deleted in their story.")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_delete": False}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def has_fetch_permission(self, request):
+        return services.citation_may_fetch_again(request.user)
+
+    @admin.display(description="Edit")
+    def edit_in_story(self, citation):
+        return format_html(
+            '<a href="{}">Edit in its story</a>',
+            reverse("admin:stories_story_change", args=[citation.story_id]),
+        )
 
     @admin.display(description="Link")
     def link(self, citation):
@@ -209,18 +255,9 @@ class CitationAdmin(PrefetchedAutocompleteMixin, admin.ModelAdmin):
             or "None yet"
         )
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.citation_after_edit(
-            citation=obj, changed=form.changed_data if change else ["url"], fetch_again=False
-        )
-
-    @admin.action(description="Fetch again")
+    @admin.action(description="Fetch again", permissions=["fetch"])
     def fetch_again(self, request, queryset):
-        count = 0
-        for citation in queryset.exclude(url=""):
-            services.citation_schedule_fetch(citation=citation)
-            count += 1
+        count = services.citations_fetch_again(citations=queryset, by=request.user)
         self.message_user(
             request,
             f"{count} link(s) will be fetched again in a moment; their status shows here.",

@@ -75,8 +75,9 @@ def retry_after_seconds(value: str | None) -> float | None:
 def fetch_article(url: str, *, host_wait: float | None = None) -> ArticleFetch:
     """GET the link (HTML only, guarded) and classify the answer; read the page when it came.
 
-    `gone`: 404/410 or a host that no longer resolves. `failed` with `retryable` set: timeouts,
-    transport errors, 429 and 5xx, worth trying again later; `busy` when the outlet already has
+    `gone`: a real 404 or 410, the outlet saying the page is no more. `failed` with `retryable`
+    set: a host that does not resolve (DNS breaks for a while more often than outlets vanish),
+    timeouts, transport errors, 429 and 5xx, worth trying again later; `busy` when the outlet already has
     its share of our requests in flight. `blocked`: the guard refused.
     """
     try:
@@ -84,7 +85,7 @@ def fetch_article(url: str, *, host_wait: float | None = None) -> ArticleFetch:
     except fetching.Blocked as exc:
         return ArticleFetch(url, BLOCKED, exc.reason)
     except fetching.Unresolvable as exc:
-        return ArticleFetch(url, GONE, exc.reason)
+        return ArticleFetch(url, FAILED, exc.reason, retryable=True)
     except fetching.HostBusy as exc:
         return ArticleFetch(url, FAILED, exc.reason, retryable=True, busy=True)
     except fetching.FetchError as exc:

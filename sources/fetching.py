@@ -69,7 +69,15 @@ class NotHTML(FetchError):
 
 
 class Unresolvable(FetchError):
-    """The host name does not exist (any more): for a cited link, the link is gone."""
+    """The host name does not resolve. Not retried here; a cited link retries it later, as DNS
+    failures are often temporary (only a 404 or 410 makes a link gone)."""
+
+    retryable = False
+
+
+class BadRedirect(FetchError):
+    """The answer redirects to something that is not a link we can follow (`data:…`, a broken
+    URL). Trying again will not help."""
 
     retryable = False
 
@@ -341,7 +349,7 @@ def send(
         try:
             current = current.join(location.strip())
         except httpx.InvalidURL as exc:
-            raise FetchError(f"bad redirect to {location!r}: {exc}") from exc
+            raise BadRedirect(f"bad redirect to {location[:100]!r}: {exc}") from exc
         redirects.append(str(current))
         if result.status_code == 303:
             method, content = "GET", None
@@ -407,6 +415,10 @@ def _send_once(
             except httpx.ConnectError as exc:
                 last_error = FetchError(f"could not connect to {host} ({address}): {exc}")
                 continue
+            except httpx.InvalidURL as exc:
+                # httpx reads a redirect's Location before handing us the answer, and refuses
+                # one it cannot parse (`Location: data:text/html,…`).
+                raise BadRedirect(f"bad redirect from {host}: {exc}") from exc
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out talking to {host}: {type(exc).__name__}") from exc
             except httpx.HTTPError as exc:

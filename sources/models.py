@@ -105,6 +105,14 @@ class Citation(models.Model):
         blank=True,
         help_text="When the pending fetch should have run; the sweep re-queues overdue ones.",
     )
+    fetch_attempts = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Retries the current fetch has used; a queued task for another is a stale copy.",
+    )
+    fetch_errors = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Unexpected errors in a row while fetching; after a few the link is failed.",
+    )
 
     class Meta:
         ordering = ["order", "id"]

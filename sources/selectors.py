@@ -20,11 +20,14 @@ def citations_with_snapshot(queryset: QuerySet[Citation]) -> QuerySet[Citation]:
 
 
 def citations_overdue(*, now=None) -> QuerySet[Citation]:
-    """Citations whose fetch should have happened minutes ago but has not: the sweep's work."""
+    """Citations whose fetch should have happened minutes ago but has not: the sweep's work.
+
+    A citation is owed a fetch while its `fetch_due_at` is set (every fetch that finishes
+    clears it), or while it is pending or has a URL but no status."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(minutes=settings.NEWSDESK_FETCH_PENDING_MINUTES)
-    pending = Q(link_status=LinkStatus.PENDING) & (
-        Q(fetch_due_at__isnull=True) | Q(fetch_due_at__lt=cutoff)
+    pending = Q(fetch_due_at__lt=cutoff) | (
+        Q(link_status=LinkStatus.PENDING) & Q(fetch_due_at__isnull=True)
     )
     never_queued = Q(link_status="")
     return (
@@ -35,12 +38,14 @@ def citations_overdue(*, now=None) -> QuerySet[Citation]:
 
 
 def citations_due_for_link_health(*, now=None) -> QuerySet[Citation]:
-    """Published stories' citations not checked for a day, oldest check first."""
+    """Published stories' citations not checked for a day and not already queued, oldest check
+    first."""
     now = now or timezone.now()
     return (
         Citation.objects.exclude(url="")
         .filter(story__in=visibility.stories_visible(now=now))
         .exclude(link_status__in=[LinkStatus.PENDING, LinkStatus.BLOCKED])
+        .filter(fetch_due_at__isnull=True)  # not already owed a fetch (queued, or retrying)
         .filter(
             Q(link_checked_at__isnull=True)
             | Q(link_checked_at__lt=now - dt.timedelta(hours=settings.NEWSDESK_LINK_HEALTH_HOURS))

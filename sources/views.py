@@ -2,10 +2,13 @@
 
 Readers see it only when the link is gone and the story citing it is published; staff see any.
 The page as served is behind /raw/, sandboxed: a publisher's scripts never run on our origin.
+Both are `Cache-Control: private`: what one viewer may see (staff see any) is not what the next
+may, so no shared cache keeps a copy.
 """
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from sources import selectors
@@ -18,6 +21,7 @@ RAW_POLICY = (
 )
 
 
+@cache_control(private=True)
 def snapshot_detail(request, snapshot_id: int):
     snapshot = selectors.snapshot_for_viewer(snapshot_id=snapshot_id, user=request.user)
     return render(
@@ -32,6 +36,7 @@ def snapshot_detail(request, snapshot_id: int):
     )
 
 
+@cache_control(private=True)
 @xframe_options_sameorigin
 def snapshot_raw(request, snapshot_id: int):
     snapshot = selectors.snapshot_for_viewer(snapshot_id=snapshot_id, user=request.user)

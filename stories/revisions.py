@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 import reversion
 from django.contrib.auth import get_user_model
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Revision, Version
@@ -63,6 +64,22 @@ def story_versions(story: Story):
         .select_related("revision", "revision__user")
         .order_by("-revision__date_created", "-pk")
     )
+
+
+def version_number(version: Version) -> int | None:
+    """The story's own version number as this revision stored it ("version 7"): the number
+    people see on the story page. Reversion's revision ids run across every story and model,
+    so they mean nothing to the people reading them."""
+    number = version.field_dict.get("version")
+    return int(number) if number is not None else None
+
+
+def version_label(version: Version) -> str:
+    """How people name a revision: "version 7" (or its time, for one stored without it)."""
+    number = version_number(version)
+    if number is not None:
+        return f"version {number}"
+    return f"the revision of {timezone.localtime(version.revision.date_created):%Y-%m-%d %H:%M}"
 
 
 def deleted_story_versions():
@@ -225,19 +242,64 @@ def _by_order(obj) -> tuple:
     return (getattr(obj, "order", 0), obj.pk or 0)
 
 
-def _compare(group: str, before: list, after: list) -> list[Change]:
-    old = {key: (label, text) for key, label, text in before}
-    new = {key: (label, text) for key, label, text in after}
+Part = tuple[str, str, str]  # (key, label, text)
+
+
+def _pairs_by_key(before: list[Part], after: list[Part]) -> list[tuple[Part | None, Part | None]]:
+    """Each part with its earlier self, matched by key: (old, new), (None, added), (removed,
+    None); in the newer revision's order, removed parts last."""
+    old = {part[0]: part for part in before}
+    new = {part[0] for part in after}
+    return [(old.get(part[0]), part) for part in after] + [
+        (part, None) for part in before if part[0] not in new
+    ]
+
+
+def _question(part: Part) -> str:
+    return " ".join(part[1].split()).casefold()
+
+
+def _pairs_by_question(
+    before: list[Part], after: list[Part]
+) -> list[tuple[Part | None, Part | None]]:
+    """FAQ items matched by their question first, then by identity.
+
+    A row can come back holding another question (an update that rewrites the items in
+    order): matched by key alone, one question's answer would be diffed against another's.
+    So an unchanged question finds its earlier answer wherever it moved; only a row whose
+    question was edited in place is matched by its key, and the rest are added or removed.
+    """
+    unmatched = list(before)
+    matched: dict[int, Part] = {}
+    for i, part in enumerate(after):
+        same = [o for o in unmatched if _question(o) == _question(part)]
+        if same:
+            # Of several earlier items with this question, the same row is the best match.
+            choice = next((o for o in same if o[0] == part[0]), same[0])
+            matched[i] = choice
+            unmatched.remove(choice)
+    taken_questions = {_question(part) for part in before}
+    for i, part in enumerate(after):
+        if i in matched or _question(part) in taken_questions:
+            continue
+        same_row = next((o for o in unmatched if o[0] == part[0]), None)
+        if same_row is not None and not any(_question(same_row) == _question(n) for n in after):
+            matched[i] = same_row
+            unmatched.remove(same_row)
+    return [(matched.get(i), part) for i, part in enumerate(after)] + [
+        (part, None) for part in unmatched
+    ]
+
+
+def _compare(group: str, pairs: list[tuple[Part | None, Part | None]]) -> list[Change]:
     changes = []
-    for key, label, text in after:
-        if key not in old:
-            if text:
-                changes.append(Change(group, label, "added", word_diff("", text)))
-        elif old[key][1] != text:
-            changes.append(Change(group, label, "changed", word_diff(old[key][1], text)))
-    for key, label, text in before:
-        if key not in new and text:
-            changes.append(Change(group, label, "removed", word_diff(text, "")))
+    for old, new in pairs:
+        if old is None and new is not None and new[2]:
+            changes.append(Change(group, new[1], "added", word_diff("", new[2])))
+        elif new is None and old is not None and old[2]:
+            changes.append(Change(group, old[1], "removed", word_diff(old[2], "")))
+        elif old is not None and new is not None and old[2] != new[2]:
+            changes.append(Change(group, new[1], "changed", word_diff(old[2], new[2])))
     return changes
 
 
@@ -246,9 +308,10 @@ def revision_changes(older: Version, newer: Version) -> list[Change]:
     objects = [revision_objects(older.revision), revision_objects(newer.revision)]
     names = _names(objects)
     a, b = (_snapshot(o, names) for o in objects)
-    changes = _compare("Story", a.story, b.story)
+    changes = _compare("Story", _pairs_by_key(a.story, b.story))
     for group in GROUPS[1:]:
-        changes += _compare(group, a.parts.get(group, []), b.parts.get(group, []))
+        match = _pairs_by_question if group == "FAQ items" else _pairs_by_key
+        changes += _compare(group, match(a.parts.get(group, []), b.parts.get(group, [])))
     return changes
 
 
@@ -329,6 +392,8 @@ CITATION_LIVE_FIELDS = (
     "latest_snapshot_id",
     "fetched_url",
     "fetch_due_at",
+    "fetch_attempts",
+    "fetch_errors",
     "quote_check",
 )
 

@@ -2,13 +2,22 @@
 
 import functools
 import re
+from collections import defaultdict
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections, router
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from reversion.models import Version
 
-from sources.models import Citation
+from sources.models import Citation, LinkStatus
 from stories import visibility
 from stories.models import (
     Byline,
@@ -16,7 +25,9 @@ from stories.models import (
     Story,
     StoryEntity,
     StorySection,
+    StoryStatus,
     StoryTemplate,
+    StoryTransition,
 )
 
 BYLINES = Prefetch("byline_links", queryset=Byline.objects.select_related("user"))
@@ -185,7 +196,118 @@ SEARCH_CONFIG = "simple"
 
 
 def story_byline_user_ids(story: Story) -> set[int]:
-    """Everyone on the story's byline in any of its saved revisions (the four-eyes rule)."""
+    """Everyone on the story's byline in any of its saved revisions (the four-eyes rule).
+
+    Answered without a query for stories `stories_load_byline_user_ids` has loaded.
+    """
+    loaded = getattr(story, "_byline_user_ids", None)
+    if loaded is not None:
+        return loaded
     revisions = Version.objects.get_for_object(story).values("revision_id")
     bylines = Version.objects.get_for_model(Byline).filter(revision_id__in=revisions)
     return {version.field_dict["user_id"] for version in bylines}
+
+
+def stories_load_byline_user_ids(stories: list[Story]) -> list[Story]:
+    """Load `story_byline_user_ids` for many stories at once (two queries), so a list that asks
+    the four-eyes rule of each story does not query once a story."""
+    by_id = {str(story.pk): story for story in stories}
+    revision_story = dict(
+        Version.objects.get_for_model(Story)
+        .filter(object_id__in=list(by_id))
+        .values_list("revision_id", "object_id")
+    )
+    written: dict[str, set[int]] = defaultdict(set)
+    bylines = Version.objects.get_for_model(Byline).filter(revision_id__in=list(revision_story))
+    for version in bylines:
+        written[revision_story[version.revision_id]].add(version.field_dict["user_id"])
+    for key, story in by_id.items():
+        story._byline_user_ids = written[key]
+    return stories
+
+
+# --- The newsroom home: what each person has on their desk -----------------------------------
+
+# A draft whose last workflow step is an editor's "request changes" was sent back to its authors.
+SENT_BACK = "request_changes"
+# Links that readers can no longer follow: the page is gone, or fetching it keeps failing.
+BROKEN_LINKS = (LinkStatus.GONE, LinkStatus.FAILED)
+
+
+def _last_step(field_name: str) -> Subquery:
+    steps = StoryTransition.objects.filter(story=OuterRef("pk")).order_by("-at", "-id")
+    return Subquery(steps.values(field_name)[:1])
+
+
+def stories_drafts_of(*, user, sent_back: bool) -> QuerySet[Story]:
+    """Drafts on `user`'s byline, last changed first: those an editor sent back to them with
+    a comment (`sent_back=True`, annotated `last_comment`), or the rest."""
+    drafts = (
+        Story.objects.filter(status=StoryStatus.DRAFT, byline_links__user=user)
+        .annotate(last_action=_last_step("action"), last_comment=_last_step("comment"))
+        .select_related("template")
+        .order_by("-updated_at", "-id")
+    )
+    if sent_back:
+        return drafts.filter(last_action=SENT_BACK)
+    return drafts.filter(Q(last_action__isnull=True) | ~Q(last_action=SENT_BACK))
+
+
+def stories_in_review() -> QuerySet[Story]:
+    """Stories waiting for an editor, longest waiting first, with bylines (who wrote them) and
+    when they were submitted (`submitted_at`, the last workflow step)."""
+    return (
+        Story.objects.filter(status=StoryStatus.IN_REVIEW)
+        .annotate(submitted_at=_last_step("at"))
+        .select_related("template")
+        .prefetch_related(BYLINES)
+        .order_by("updated_at", "id")
+    )
+
+
+def stories_scheduled() -> QuerySet[Story]:
+    """Stories an editor has scheduled, next to go live first."""
+    return (
+        Story.objects.filter(status=StoryStatus.SCHEDULED)
+        .select_related("template")
+        .prefetch_related(BYLINES)
+        .order_by("scheduled_for", "id")
+    )
+
+
+def stories_published_since(*, since) -> QuerySet[Story]:
+    """Stories published since `since` (embargoed ones too: staff see them), newest first."""
+    return (
+        Story.objects.filter(status=StoryStatus.PUBLISHED, published_at__gte=since)
+        .select_related("template")
+        .prefetch_related(BYLINES)
+        .order_by("-published_at", "-id")
+    )
+
+
+def citations_broken_on_published() -> QuerySet[Citation]:
+    """Citations of published stories whose link is gone or keeps failing: readers hit them."""
+    return Citation.objects.filter(
+        story__status=StoryStatus.PUBLISHED, link_status__in=BROKEN_LINKS
+    )
+
+
+def stories_with_broken_links() -> QuerySet[Story]:
+    """Published stories with broken citation links, the most broken first (`broken` each)."""
+    return (
+        Story.objects.filter(status=StoryStatus.PUBLISHED)
+        .annotate(broken=Count("citations", filter=Q(citations__link_status__in=BROKEN_LINKS)))
+        .filter(broken__gt=0)
+        .order_by("-broken", "-published_at", "-id")
+    )
+
+
+def author_public_stories(*, user) -> QuerySet[Story]:
+    """An author's page: the stories on their byline readers may see, newest first."""
+    return (
+        stories_public()
+        .filter(byline_links__user=user)
+        .select_related("template")
+        .prefetch_related(BYLINES)
+        .order_by("-published_at", "-id")
+    )

@@ -8,14 +8,15 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import sitemap
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from stories.models import Entity, StoryStatus
+from stories import visibility
+from stories.models import Entity
 from stories.selectors import stories_public
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -60,11 +61,7 @@ class EntitySitemap(SiteSitemap):
     priority = 0.5
 
     def items(self):
-        now = timezone.now()
-        public = Q(story_links__story__status=StoryStatus.PUBLISHED) & (
-            Q(story_links__story__embargo_until__isnull=True)
-            | Q(story_links__story__embargo_until__lte=now)
-        )
+        public = visibility.visible_q(through="story_links__story")
         return (
             Entity.objects.annotate(last_story=Max("story_links__story__updated_at", filter=public))
             .filter(last_story__isnull=False)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("stories/<slug:slug>/", views.story_detail, name="story"),
     path("entities/<slug:slug>/", views.entity_detail, name="entity"),
     path("corrections/", views.corrections, name="corrections"),
+    path("authors/<str:username>/", views.author_detail, name="author"),
 ]

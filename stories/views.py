@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connection
@@ -28,7 +29,7 @@ def home(request):
 
 # Goes into every page cache key and ETag: bump it when the story page's markup changes, so
 # cached copies and browsers holding an old ETag get the new page.
-PAGE_REVISION = 1
+PAGE_REVISION = 2
 
 
 def story_surrogate_key(slug: str) -> str:
@@ -112,6 +113,30 @@ def corrections(request):
     """/corrections/: every correction to a published story, newest first."""
     page = Paginator(history.corrections_public(), 50).get_page(request.GET.get("page"))
     return render(request, "stories/corrections.html", {"page": page})
+
+
+# Stories on one page of an author's list.
+AUTHOR_PAGE_SIZE = 20
+
+
+def author_detail(request, username):
+    """/authors/<username>/: the stories on someone's byline that readers may see, newest first.
+
+    Someone with none visible (staff who only wrote drafts, or nobody by that name) is a 404
+    alike, so the page never tells readers who works in the newsroom.
+    """
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise Http404("No such author.")
+    paginator = Paginator(selectors.author_public_stories(user=user), AUTHOR_PAGE_SIZE)
+    if paginator.count == 0:
+        raise Http404("No such author.")
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "stories/author_detail.html",
+        {"author": user, "name": user.get_full_name() or user.get_username(), "page": page},
+    )
 
 
 def entity_detail(request, slug):

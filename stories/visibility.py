@@ -18,11 +18,13 @@ from django.utils import timezone
 from stories.models import Story, StoryStatus
 
 
-def visible_q(*, now: dt.datetime | None = None) -> Q:
-    """The filter for stories readers, feeds and partners may see at `now`."""
+def visible_q(*, now: dt.datetime | None = None, through: str = "") -> Q:
+    """The filter for stories readers, feeds and partners may see at `now`; `through` names
+    the relation from another model ("story_links__story" on entities)."""
     now = now or timezone.now()
-    return Q(status=StoryStatus.PUBLISHED) & (
-        Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)
+    at = f"{through}__" if through else ""
+    return Q(**{f"{at}status": StoryStatus.PUBLISHED}) & (
+        Q(**{f"{at}embargo_until__isnull": True}) | Q(**{f"{at}embargo_until__lte": now})
     )
 
 

@@ -176,7 +176,7 @@ def _notify(story: Story, event: str, by, comment: str = "") -> None:
 def _require_text(text: str, what: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise TransitionRefused(f"Write {what} first.")
+        raise TransitionRefused(f"Write {what}.")  # shown after "Fix this first:"
     return text
 
 

@@ -13,6 +13,7 @@ input and shows results. Who may edit or press which button is decided in
 
 from stories.admin import (  # noqa: F401 - registers
     entities,
+    home,
     notifications,
     parts,
     quick,

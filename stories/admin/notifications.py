@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from newsdesk.records_admin import RecordAdmin
 from stories.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RecordAdmin):
     """Read only: the outbox is written by the workflow and emptied by the send task and sweep."""
 
     list_display = ["created_at", "event", "story", "by", "state", "attempts", "recipients"]
@@ -14,12 +15,3 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["story", "by"]
     readonly_fields = [f.name for f in Notification._meta.fields]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

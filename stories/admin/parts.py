@@ -2,6 +2,7 @@
 entity links (editable exactly when the story is), corrections and workflow history (read
 only). They collect input; `StoryAdmin.save_related` saves it through `stories.services`."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
 
@@ -12,6 +13,7 @@ from stories.models import (
     Byline,
     Correction,
     FAQItem,
+    SectionKind,
     StoryEntity,
     StorySection,
     StoryTransition,
@@ -79,21 +81,48 @@ class StorySectionInline(QuickPartForms, StoryPartPermissions, admin.StackedInli
     readonly_fields = ["guidance"]
     verbose_name_plural = "Sections"
 
+    # Sections whose items are edited in their own inline, by kind: no body box of their own.
+    ITEMS_INLINE = {
+        SectionKind.CITATIONS: "citations",
+        SectionKind.FAQ: "faq_items",
+        SectionKind.ENTITIES: "entity_links",
+    }
+
     def has_add_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="")
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        items_inline = self.ITEMS_INLINE
+
+        def add_fields(self, form, index):
+            formset.add_fields(self, form, index)
+            section = form.instance
+            # An old body is still shown, so no text is ever hidden from its authors.
+            if section.kind in items_inline and not section.body and "body" in form.fields:
+                form.fields["body"].widget = forms.HiddenInput()
+
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})
+
+    @admin.display(description="About")
     def guidance(self, section):
         required = " · required" if section.required else ""
         items = f" · at least {section.min_items} items" if section.min_items else ""
+        where = ""
+        if section.kind in self.ITEMS_INLINE:
+            where = format_html(
+                ' <a href="#{}-group">Its items are edited below.</a>',
+                self.ITEMS_INLINE[section.kind],
+            )
         return format_html(
-            '<strong style="font-size:1.1em">{}</strong> <span class="quiet">({}{}{})</span>'
-            '<div class="help">{}</div>',
+            '<strong class="section-heading">{}</strong> <span class="quiet">({}{}{})</span>'
+            '<div class="help">{}{}</div>',
             section.heading,
             section.get_kind_display(),
             required,
             items,
             section.help_text,
+            where,
         )
 
 

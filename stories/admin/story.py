@@ -2,13 +2,20 @@
 buttons, revisions and the recovery of deleted stories."""
 
 import datetime as dt
+import json
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -30,10 +37,14 @@ from stories.admin.parts import (
 )
 from stories.models import (
     Byline,
+    SectionKind,
     Story,
     StorySection,
+    StoryStatus,
+    StoryTemplate,
     StoryTransition,
 )
+from stories.rendering import render_markdown
 
 
 def _when(moment) -> str:
@@ -166,10 +177,19 @@ class StoryAdmin(admin.ModelAdmin):
         ),
     ]
 
+    class Media:
+        css = {"all": ["stories/admin/story_form.css"]}
+        js = [
+            "stories/vendor/sortablejs/Sortable.min.js",
+            "stories/vendor/htmx/htmx.min.js",
+            "stories/admin/story_form.js",
+        ]
+
     def get_inlines(self, request, obj):
-        # A new story has no sections yet: they are created from its template on first save.
+        # A new story's sections come from its template when it is first saved; its citations,
+        # FAQ items and entity links can be added at once.
         if obj is None:
-            return []
+            return [StoryCitationInline, FAQItemInline, StoryEntityInline]
         return [
             BylineInline,
             StorySectionInline,
@@ -260,15 +280,25 @@ class StoryAdmin(admin.ModelAdmin):
             services.story_create(story=obj, by=request.user)
 
     def save_related(self, request, form, formsets, change):
+        changes = self.story_changes(form, formsets)
         if not change:
-            return
-        services.story_update(
+            changes.fields = {}  # saved by story_create already
+            changes.saved += self.sections_typed_before_saving(request, form.instance)
+        story = services.story_update(
             story=form.instance,
             by=request.user,
-            changes=self.story_changes(form, formsets),
-            expected_version=form.cleaned_data.get("loaded_version"),
+            changes=changes,
+            expected_version=form.cleaned_data.get("loaded_version") if change else None,
             live_update=bool(form.cleaned_data.get("update_live")),
         )
+        # What an autosave tells the page: the version it now edits, and the ids new parts got.
+        request.story_saved = {
+            "version": story.version,
+            "new_parts": {
+                prefix: change.part.pk for prefix, change in changes.new_by_prefix.items()
+            },
+            "deleted": len(changes.deleted),
+        }
         if change:
             # The cheap checks on every save, so the journalist sees the count before submitting.
             findings = checks.story_findings(form.instance, cheap_only=True)
@@ -278,6 +308,18 @@ class StoryAdmin(admin.ModelAdmin):
                 else messages.INFO
             )
             self.message_user(request, checks.findings_summary(findings), level)
+
+    @staticmethod
+    def sections_typed_before_saving(request, story) -> list:
+        """The section texts typed on the add page (`section_body__<template>__<key>`), put into
+        the sections the new story just got from its template."""
+        typed = []
+        for section in story.sections.all():
+            body = request.POST.get(f"section_body__{story.template_id}__{section.key}", "")
+            if body.strip():
+                section.body = body
+                typed.append(services.PartChange(part=section, changed=["body"]))
+        return typed
 
     @classmethod
     def story_changes(cls, form, formsets) -> services.StoryChanges:
@@ -289,18 +331,21 @@ class StoryAdmin(admin.ModelAdmin):
                 if name in services.EDITABLE_FIELDS
             }
         )
+        changes.new_by_prefix = {}
         for formset in formsets:
             formset.save(commit=False)  # sorts the forms into new, changed and deleted; saves none
             by_instance = {id(f.instance): f for f in formset.forms}
+            new = {id(part) for part in formset.new_objects}
             for part in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
                 part_form = by_instance.get(id(part))
-                changes.saved.append(
-                    services.PartChange(
-                        part=part,
-                        changed=list(part_form.changed_data) if part_form else [],
-                        fetch_again=bool(part_form and part_form.cleaned_data.get("fetch_again")),
-                    )
+                change = services.PartChange(
+                    part=part,
+                    changed=list(part_form.changed_data) if part_form else [],
+                    fetch_again=bool(part_form and part_form.cleaned_data.get("fetch_again")),
                 )
+                changes.saved.append(change)
+                if id(part) in new and part_form is not None:
+                    changes.new_by_prefix[part_form.prefix] = change
             changes.deleted.extend(formset.deleted_objects)
         changes.note = cls.change_summary(form, formsets)
         return changes
@@ -434,7 +479,45 @@ class StoryAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
             context["workflow"] = self.workflow_context(request, obj)
+            context["part_limits_json"] = json.dumps(self.part_limits(obj))
+            context["autosave"] = obj.status == StoryStatus.DRAFT and permissions.story_can_edit(
+                request.user, obj
+            )
+        context["preview_url"] = reverse("admin:stories_story_preview")
+        if add:
+            posted = request.POST if request.method == "POST" else {}
+            context["templates_to_write"] = [
+                {
+                    "template": template,
+                    "sections": [
+                        {
+                            "section": section,
+                            "name": f"section_body__{template.pk}__{section.key}",
+                            "body": posted.get(f"section_body__{template.pk}__{section.key}", ""),
+                        }
+                        for section in template.sections.all()
+                        if section.kind == SectionKind.TEXT
+                    ],
+                }
+                for template in StoryTemplate.objects.prefetch_related("sections").order_by("name")
+            ]
+        if obj is not None and obj.pk:
+            context["autosave_url"] = reverse("admin:stories_story_autosave", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def part_limits(story) -> dict:
+        """The template's item counts for each part, by inline prefix: {"faq_items": [8, 12]}."""
+        prefixes = {
+            SectionKind.CITATIONS: "citations",
+            SectionKind.FAQ: "faq_items",
+            SectionKind.ENTITIES: "entity_links",
+        }
+        return {
+            prefixes[section.kind]: [section.min_items, section.max_items]
+            for section in story.sections.all()
+            if section.kind in prefixes
+        }
 
     def workflow_context(self, request, story) -> dict:
         """What the workflow panel shows: state, the last step's note, the allowed buttons."""
@@ -485,6 +568,12 @@ class StoryAdmin(admin.ModelAdmin):
                 view(self.revision_restore_view),
                 name="stories_story_revision_restore",
             ),
+            path(
+                "<path:object_id>/autosave/",
+                view(self.autosave_view),
+                name="stories_story_autosave",
+            ),
+            path("preview/", view(self.preview_view), name="stories_story_preview"),
             path("deleted/", view(self.deleted_view), name="stories_story_deleted"),
             path(
                 "deleted/<int:version_id>/recover/",
@@ -513,6 +602,62 @@ class StoryAdmin(admin.ModelAdmin):
                 **context,
             },
         )
+
+    def autosave_view(self, request, object_id):
+        """Save a draft's form in the background, exactly as the Save button would (the same
+        checks, the same service call), and answer in JSON. A save that is refused (someone
+        saved a newer version, a field is invalid) changes nothing and says why."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = self._story_or_404(request, object_id)
+        if story.status != StoryStatus.DRAFT or not permissions.story_can_edit(request.user, story):
+            return JsonResponse(
+                {"saved": False, "errors": ["Only a draft you may edit is saved as you type."]},
+                status=403,
+            )
+        response = self.changeform_view(request, object_id)
+        list(messages.get_messages(request))  # an autosave leaves no message for the next page
+        saved = getattr(request, "story_saved", None)
+        if saved is not None:
+            return JsonResponse(
+                {"saved": True, "at": timezone.localtime().strftime("%H:%M:%S"), **saved}
+            )
+        errors = self.form_errors(response)
+        conflict = any("after you opened it" in error for error in errors)
+        return JsonResponse({"saved": False, "errors": errors}, status=409 if conflict else 400)
+
+    @staticmethod
+    def form_errors(response) -> list[str]:
+        context = getattr(response, "context_data", None) or {}
+        adminform = context.get("adminform")
+        errors = list(adminform.form.non_field_errors()) if adminform else []
+        if adminform:
+            for name, field_errors in adminform.form.errors.items():
+                if name != "__all__":
+                    label = (
+                        adminform.form.fields[name].label if name in adminform.form.fields else name
+                    )
+                    errors += [f"{label}: {error}" for error in field_errors]
+        for inline in context.get("inline_admin_formsets", []):
+            noun = inline.opts.verbose_name_plural
+            errors += [f"{noun}: {e}" for e in inline.formset.non_form_errors()]
+            for index, form_errors in enumerate(inline.formset.errors):
+                for name, field_errors in form_errors.items():
+                    errors += [f"{noun} #{index + 1}, {name}: {e}" for e in field_errors]
+        return errors or ["Not saved: check the form."]
+
+    def preview_view(self, request):
+        """A section's Markdown as readers will see it: the public page's renderer and
+        sanitiser, for the live preview beside the editor."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (
+            request.user.has_perm("stories.change_story")
+            or request.user.has_perm("stories.add_story")
+        ):
+            raise PermissionDenied
+        text = next((v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"), "")
+        return HttpResponse(render_markdown(text[:200_000]) or '<p class="quiet">Nothing yet.</p>')
 
     def workflow_view(self, request, object_id, action):
         """POST a step without the form (scripts, links): acts on the story as saved."""

@@ -1,9 +1,29 @@
 """Query filters of `GET /api/v1/stories/` (django-filter, so OpenAPI documents them)."""
 
 import django_filters as filters
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
 
 from stories.api import selectors
+from stories.api.pagination import in_calendar
 from stories.models import Story
+
+
+class CalendarDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time that is still a date-time in UTC: SQLite compares them converted,
+    and 9999-12-31T23:59:59-14:00 would be in the year 10000 there."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None and not in_calendar(moment):
+            raise ValidationError(
+                "Out of range: in UTC this falls outside the years 1 to 9999.", code="invalid"
+            )
+        return moment
+
+
+class CalendarDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = CalendarDateTimeField
 
 
 class StoryFilter(filters.FilterSet):
@@ -22,17 +42,17 @@ class StoryFilter(filters.FilterSet):
         method="filter_q",
         help_text='Full-text search in headline, summary and sections ("phrase", or, -not).',
     )
-    published_after = filters.IsoDateTimeFilter(
+    published_after = CalendarDateTimeFilter(
         field_name="published_at",
         lookup_expr="gt",
         help_text="Published strictly after this ISO 8601 date-time.",
     )
-    published_before = filters.IsoDateTimeFilter(
+    published_before = CalendarDateTimeFilter(
         field_name="published_at",
         lookup_expr="lt",
         help_text="Published strictly before this ISO 8601 date-time.",
     )
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = CalendarDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Changed at or after this ISO 8601 date-time (for incremental syncs).",

@@ -136,7 +136,7 @@ SINCE = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.QUERY,
     description="Opaque cursor from `next_cursor` (or an entry's `cursor`); "
-    "leave out to start from the beginning.",
+    "leave out to start from scratch (a snapshot of every live story, then the changes).",
 )
 STORY_SLUG = OpenApiParameter(
     "slug",

@@ -175,7 +175,8 @@ class EntityDetailSerializer(EntitySerializer):
 
 
 class ChangeSerializer(serializers.Serializer):
-    """One entry of the change log; a withdrawal is a tombstone (`withdrawn`, `reason`)."""
+    """One entry of the changes feed: a change from the log, or a story of the starting
+    snapshot; a withdrawal is a tombstone (`withdrawn`, `reason`)."""
 
     cursor = serializers.SerializerMethodField(help_text="Resume after this entry with ?since=.")
     type = serializers.CharField(source="event_type", help_text="story.published, …")
@@ -187,11 +188,15 @@ class ChangeSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     withdrawn = serializers.SerializerMethodField()
     reason = serializers.CharField(help_text="Why it was withdrawn; empty otherwise.")
+    snapshot = serializers.BooleanField(
+        help_text="Part of the snapshot a sync from scratch starts with: the story as it is "
+        "now (`published`), or a tombstone (`withdrawn`); `at` is its last change."
+    )
     api_url = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     def get_cursor(self, event) -> str:
-        return change_cursor(event.sequence)
+        return change_cursor(event.position)
 
     def get_withdrawn(self, event) -> bool:
         return event.kind == "withdrawn"

@@ -111,6 +111,14 @@ class PartnerAPIView(APIView):
             raise ValidationError(
                 {name: [f"Unknown parameter; this endpoint takes {takes}."] for name in unknown}
             )
+        malformed = {
+            name: [problem]
+            for name, values in request.query_params.lists()
+            for problem in [_parameter_problem(values)]
+            if problem
+        }
+        if malformed:
+            raise ValidationError(malformed)
 
     def permission_denied(self, request, message=None, code=None):
         if not request.successful_authenticator:
@@ -119,6 +127,21 @@ class PartnerAPIView(APIView):
 
 
 COMMON_ERRORS = {**schema.UNAUTHORIZED, **schema.THROTTLED}
+
+# Longer than any slug, cursor, date or search a partner needs; a longer value is refused
+# before it reaches a filter, a search parser or the database.
+MAX_PARAMETER_LENGTH = 1000
+
+
+def _parameter_problem(values: list[str]) -> str | None:
+    """What is wrong with a parameter's values whatever the parameter, or None: NUL (which
+    PostgreSQL refuses in any text) and overlong values."""
+    for value in values:
+        if "\x00" in value:
+            return "Contains a NUL character (%00); send the value without it."
+        if len(value) > MAX_PARAMETER_LENGTH:
+            return f"Longer than {MAX_PARAMETER_LENGTH} characters; send a shorter value."
+    return None
 
 
 @extend_schema_view(
@@ -450,29 +473,31 @@ class EntityDetailView(PartnerAPIView):
         operation_id="changes_list",
         summary="Every publish, update, correction and withdrawal, in order",
         description="Sync incrementally: keep `next_cursor` and ask again with `?since=` it. A "
-        "withdrawal is a tombstone (`withdrawn: true`, `reason`): delete your copy.",
+        "withdrawal is a tombstone (`withdrawn: true`, `reason`): delete your copy. Without "
+        "`since` (or with a cursor older than the oldest event kept) the feed starts with a "
+        "snapshot of every live story and tombstone (`snapshot: true`), then goes on with the "
+        "events from the moment the snapshot began, so nothing is lost.",
         parameters=[schema.SINCE, schema.PAGE_SIZE, schema.RETRY_AFTER],
         responses={200: ChangePageSerializer, **schema.BAD_REQUEST, **COMMON_ERRORS},
     )
 )
 class ChangeListView(PartnerAPIView):
-    """The change log partners sync from, oldest first, resumable with an opaque cursor."""
+    """The changes feed partners sync from: a snapshot when they start from scratch, then the
+    change log oldest first, resumable with an opaque cursor (partners/selectors.py)."""
 
     query_parameters = frozenset({"since", "page_size"})
 
     def get(self, request):
-        since = request.query_params.get("since") or ""
-        position = change_cursor_position(since)
+        position = change_cursor_position(request.query_params.get("since"))
         size = page_size_from(request.query_params)
-        events = partner_selectors.change_log_after(sequence=position, limit=size + 1)
-        has_more, events = len(events) > size, events[:size]
-        next_cursor = change_cursor(events[-1].sequence if events else position)
+        page = partner_selectors.change_feed_page(position=position, limit=size)
+        next_cursor = change_cursor(page.next_position)
         response = Response(
             {
-                "results": ChangeSerializer(events, many=True).data,
+                "results": ChangeSerializer(page.entries, many=True).data,
                 "next_cursor": next_cursor,
                 "next": page_link(request, since=next_cursor),
-                "has_more": has_more,
+                "has_more": page.has_more,
             }
         )
         # Polled for news: always ask us (or the CDN) again rather than reuse a stale copy.

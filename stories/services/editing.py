@@ -135,6 +135,8 @@ class StoryChanges:
     saved: list[PartChange] = field(default_factory=list)
     deleted: list = field(default_factory=list)
     note: str = ""
+    # An edge's own bookkeeping (the admin's form prefix of each new part), untouched here.
+    new_by_prefix: dict = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.fields or self.saved or self.deleted)
@@ -300,10 +302,8 @@ def story_restore_revision(*, story: Story, version: Version, by: AbstractBaseUs
     locked = Story.objects.select_for_update().get(pk=story.pk)
     if not permissions.story_can_edit(by, locked):
         raise TransitionForbidden("You may not change this story.")
-    number = version.revision_id
-    revisions.story_save_revision(
-        story=locked, by=by, comment=f"Before restoring revision #{number}."
-    )
+    restoring = revisions.version_label(version)
+    revisions.story_save_revision(story=locked, by=by, comment=f"Before restoring {restoring}.")
     objects = revisions.revision_objects(version.revision)
     stored = objects[Story][locked.pk].object
     changed = {}
@@ -322,7 +322,7 @@ def story_restore_revision(*, story: Story, version: Version, by: AbstractBaseUs
     return story_record_change(
         story=locked,
         by=by,
-        comment=f"Restored revision #{number} of {when:%Y-%m-%d %H:%M}.{note}",
+        comment=f"Restored {restoring} (saved {when:%Y-%m-%d %H:%M}).{note}",
     )
 
 
@@ -378,7 +378,7 @@ def story_recover(*, version: Version, by: AbstractBaseUser) -> Story:
         from_status=was,
         to_status=status,
         by=by,
-        comment=f"Recovered from revision #{version.revision_id}.",
+        comment=f"Recovered from {revisions.version_label(version)}.",
     )
     name = by.get_full_name() or by.get_username()
     revisions.story_save_revision(story=story, by=by, comment=f"Recovered by {name}.")

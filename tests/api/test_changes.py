@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from partners import services as partner_services
 from partners.models import ChangeEvent
+from partners.selectors import ChangePosition
+from stories import visibility
+from stories.api.pagination import change_cursor
 from stories.models import Story, StoryStatus
 from stories.signals import story_changed
 from tests import factories
@@ -24,12 +27,36 @@ def changes(api, **params):
     return response.json()
 
 
+def start(api) -> str:
+    """A partner's cursor taken now (after the snapshot of what is already live)."""
+    since = None
+    while True:
+        body = changes(api, **({"since": since} if since else {}))
+        since = body["next_cursor"]
+        if not body["has_more"]:
+            return since
+
+
+def walk(api, *, since=None, page_size=None) -> tuple[list[dict], str]:
+    """Every entry from `since` (the start when None) until has_more is false, and the cursor."""
+    entries = []
+    for _ in range(1000):
+        params = {"page_size": page_size} if page_size else {}
+        body = changes(api, **params, **({"since": since} if since else {}))
+        entries += body["results"]
+        since = body["next_cursor"]
+        if not body["has_more"]:
+            return entries, since
+    raise AssertionError("the feed never ends")
+
+
 def test_publish_update_correct_withdraw_arrive_in_order(api, journalist):
+    since = start(api)
     story = newsroom.publish(factories.story(by=journalist))
     newsroom.update(story)
     newsroom.correct(story, "The launch was on Friday, not Thursday.")
     newsroom.withdraw(story, "Legal advice.")
-    body = changes(api)
+    body = changes(api, since=since)
     assert [(c["event"], c["type"]) for c in body["results"]] == [
         ("published", "story.published"),
         ("updated", "story.updated"),
@@ -43,9 +70,10 @@ def test_publish_update_correct_withdraw_arrive_in_order(api, journalist):
 
 
 def test_withdrawal_is_a_tombstone(api, journalist):
+    since = start(api)
     story = newsroom.publish(factories.story(by=journalist))
     newsroom.withdraw(story, "The source retracted.")
-    published, tombstone = changes(api)["results"]
+    published, tombstone = changes(api, since=since)["results"]
     assert published["withdrawn"] is False and published["reason"] == ""
     assert tombstone["withdrawn"] is True
     assert tombstone["slug"] == story.slug
@@ -127,12 +155,13 @@ def test_a_story_withdrawn_under_embargo_never_appears(api, journalist):
 
 def test_a_change_that_rolls_back_leaves_no_trace(api, journalist):
     story = factories.story(by=journalist, published=True)
+    since = start(api)
     with pytest.raises(RuntimeError), transaction.atomic():
         Story.objects.filter(pk=story.pk).update(status=StoryStatus.WITHDRAWN)
         story_changed.send(sender=Story, story=story, event="withdrawn", by=None)
         raise RuntimeError("the save failed after the signal")
     assert not ChangeEvent.objects.exists()
-    assert changes(api)["results"] == []
+    assert changes(api, since=since)["results"] == []
 
 
 def test_drafts_never_reach_the_change_log(api, journalist):
@@ -158,3 +187,118 @@ def test_unknown_event_kind_is_refused(journalist):
     story = factories.story(by=journalist, published=True)
     with pytest.raises(ValueError, match="Unknown story change"):
         partner_services.change_record(story=story, kind="deleted")
+
+
+# --- Syncing from scratch: a snapshot, then the log ------------------------------------------
+
+
+def live_and_gone():
+    """What a partner must end up with: the visible stories' slugs, and the tombstones'."""
+    live = set(visibility.stories_visible().values_list("slug", flat=True))
+    gone = set(visibility.stories_tombstoned().values_list("slug", flat=True))
+    return live, gone
+
+
+def replay(entries) -> tuple[set, set]:
+    """A partner's copy after applying the entries in order."""
+    live, gone = set(), set()
+    for entry in entries:
+        if entry["withdrawn"]:
+            live.discard(entry["slug"])
+            gone.add(entry["slug"])
+        else:
+            live.add(entry["slug"])
+            gone.discard(entry["slug"])
+    return live, gone
+
+
+def test_a_sync_from_scratch_on_an_empty_change_log_gets_every_published_story(api, demo):
+    """A log emptied (pruned to nothing, or older than the stories): the feed has every story."""
+    ChangeEvent.objects.all().delete()
+    live, gone = live_and_gone()
+    assert len(live) >= 2
+    entries, since = walk(api, page_size=3)
+    assert all(e["snapshot"] for e in entries)
+    assert [e["slug"] for e in entries if not e["withdrawn"]] and replay(entries) == (live, gone)
+    assert len(entries) == len(live) + len(gone)  # each story once
+    hidden = Story.objects.exclude(slug__in=live | gone).values_list("slug", flat=True)
+    assert not {e["slug"] for e in entries} & set(hidden)
+    # Caught up: polling again neither repeats the snapshot nor misses what comes next.
+    assert changes(api, since=since)["results"] == []
+    story = newsroom.publish(factories.story(headline="After the snapshot"))
+    later = changes(api, since=since)["results"]
+    assert [(e["slug"], e["event"], e["snapshot"]) for e in later] == [
+        (story.slug, "published", False)
+    ]
+
+
+def test_since_zero_starts_with_the_snapshot_too(api, demo):
+    entries, _ = walk(api, since=change_cursor(ChangePosition(0)), page_size=50)
+    assert replay(entries) == live_and_gone()
+
+
+def test_a_cursor_older_than_the_pruned_log_starts_again_from_a_snapshot(api, journalist):
+    stories = [newsroom.publish(factories.story(by=journalist)) for _ in range(4)]
+    first = changes(api, page_size=1)  # a snapshot entry, then…
+    old_cursor = start(api)
+    newsroom.update(stories[0])
+    newsroom.withdraw(stories[1], "Legal advice.")
+    lagging = changes(api, since=old_cursor, page_size=1)["next_cursor"]  # read one event
+    newsroom.update(stories[2])
+    newsroom.publish(factories.story(by=journalist, headline="Newest"))
+    ChangeEvent.objects.update(at=timezone.now() - dt.timedelta(days=100))
+    assert partner_services.change_log_prune(before=timezone.now() - dt.timedelta(days=90)) > 0
+    newest = ChangeEvent.objects.get()  # only the newest stays
+    assert newest.sequence == 8
+    entries, since = walk(api, since=lagging, page_size=2)
+    assert entries and all(e["snapshot"] for e in entries)
+    assert replay(entries) == live_and_gone()
+    assert stories[1].slug in replay(entries)[1]  # the tombstone of the withdrawn one
+    assert first["results"][0]["snapshot"] is True
+    # The numbering goes on after the pruned events: the partner continues from the log.
+    newsroom.update(stories[3])
+    (event,) = changes(api, since=since)["results"]
+    assert event["slug"] == stories[3].slug and event["snapshot"] is False
+
+
+def test_a_change_while_the_snapshot_is_read_comes_after_it(api, journalist):
+    stories = [newsroom.publish(factories.story(by=journalist)) for _ in range(3)]
+    page = changes(api, page_size=1)
+    assert [e["slug"] for e in page["results"]] == [stories[0].slug]
+    newsroom.withdraw(stories[0], "Wrong person named.")  # already passed by the snapshot
+    newsroom.update(stories[2])  # not yet reached
+    rest, _ = walk(api, since=page["next_cursor"], page_size=1)
+    assert [(e["slug"], e["event"], e["snapshot"]) for e in rest] == [
+        (stories[1].slug, "published", True),
+        (stories[2].slug, "published", True),
+        (stories[0].slug, "withdrawn", False),
+        (stories[2].slug, "updated", False),
+    ]
+    assert replay(page["results"] + rest) == live_and_gone()
+
+
+def test_snapshot_pages_cost_at_most_two_queries(api, journalist, django_assert_max_num_queries):
+    for _ in range(3):
+        newsroom.publish(factories.story(by=journalist))
+    template = Story.objects.first().template
+    Story.objects.bulk_create(
+        Story(
+            headline=f"Archive {i}",
+            slug=f"archive-{i}",
+            template=template,
+            status=StoryStatus.PUBLISHED,
+            published_at=timezone.now() - dt.timedelta(days=i + 1),
+        )
+        for i in range(250)
+    )
+    api.get(CHANGES)  # the key is remembered
+    since, seen = None, []
+    for _ in range(10):
+        with django_assert_max_num_queries(2):
+            body = changes(api, page_size=100, **({"since": since} if since else {}))
+        seen += body["results"]
+        since = body["next_cursor"]
+        if not body["has_more"]:
+            break
+    # 253 stories, each once; the 3 events are behind the snapshot's horizon.
+    assert len(seen) == len({e["slug"] for e in seen if e["snapshot"]}) == 253

@@ -5,10 +5,10 @@ the editor publishes; readers see it."""
 import re
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from stories.models import Story
+from tests.browser.newsroom import log_in, section
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,24 +16,6 @@ pytestmark = [
 ]
 
 HEADLINE = "Why the allied drills matter"
-
-
-def log_in(browser, base_url, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", settings.NEWSDESK_DEMO_PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")
-    return page
-
-
-def section(page, heading):
-    """The body textarea of the section with this heading."""
-    box = page.locator(".inline-related", has=page.get_by_text(heading, exact=True))
-    return box.locator("textarea[name$='-body']")
 
 
 def press(page, label):

@@ -3,7 +3,9 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
+from django.db.models.signals import post_save
 from django.test import Client, TestCase
 
 from partners import services
@@ -24,6 +26,22 @@ def shown_once(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
+def secrets_on_page(response) -> list[str]:
+    """The secrets the response's page shows (each in a <code class="newsdesk-secret">)."""
+    return re.findall(r'<code class="newsdesk-secret">([^<]+)</code>', response.content.decode())
+
+
+def assert_secret_shown_once(response, secret: str):
+    """On the page of the POST's answer, kept by no cache, and in no cookie or message."""
+    assert response.status_code == 200
+    assert secret in secrets_on_page(response)
+    assert "no-store" in response["Cache-Control"]
+    for cookie in response.cookies.values():
+        assert secret not in cookie.OutputString()
+    assert not any(secret in header for header in response.headers.values())
+    assert not any(secret in message for message in shown_once(response))
+
+
 def test_adding_a_partner_in_the_admin_shows_its_key_and_secret_once(admin_client):
     response = admin_client.post(
         "/admin/partners/partner/add/",
@@ -38,14 +56,13 @@ def test_adding_a_partner_in_the_admin_shows_its_key_and_secret_once(admin_clien
             "keys-TOTAL_FORMS": "0",
             "keys-INITIAL_FORMS": "0",
         },
-        follow=True,
     )
-    assert response.status_code == 200
     partner = Partner.objects.get(name="The Bugle")
     assert partner.rate_per_minute == 60 and partner.webhook_secret.startswith("whsec_")
-    (message,) = [m for m in shown_once(response) if "API key" in m]
-    key = re.search(r"API key for The Bugle: (\S+)", message).group(1)
-    assert partner.webhook_secret in message
+    key, secret = secrets_on_page(response)
+    assert secret == partner.webhook_secret
+    assert_secret_shown_once(response, key)
+    assert_secret_shown_once(response, secret)
     api = Client(HTTP_AUTHORIZATION=f"Api-Key {key}")
     assert api.get("/api/v1/stories/").status_code == 200
     page = admin_client.get(f"/admin/partners/partner/{partner.pk}/change/").content.decode()
@@ -58,10 +75,10 @@ def test_issue_key_action_and_revoking_from_the_key_list(admin_client):
     response = admin_client.post(
         "/admin/partners/partner/",
         {"action": "issue_key", "_selected_action": [partner.pk]},
-        follow=True,
     )
-    (message,) = [m for m in shown_once(response) if "New API key" in m]
-    second = re.search(r"Daily Planet: (\S+) ", message).group(1)
+    (second,) = secrets_on_page(response)
+    assert_secret_shown_once(response, second)
+    assert second not in admin_client.get("/admin/partners/partner/").content.decode()
     assert PartnerKey.objects.filter(partner=partner, revoked=False).count() == 2
     old = PartnerKey.objects.get(prefix=first.split(".")[0])
     admin_client.post(
@@ -71,6 +88,141 @@ def test_issue_key_action_and_revoking_from_the_key_list(admin_client):
     )
     assert Client(HTTP_AUTHORIZATION=f"Api-Key {first}").get("/api/v1/stories/").status_code == 401
     assert Client(HTTP_AUTHORIZATION=f"Api-Key {second}").get("/api/v1/stories/").status_code == 200
+
+
+def test_rotating_a_webhook_secret_shows_it_once_on_its_own_page(admin_client):
+    partner, _ = services.partner_create(name="Daily Planet", webhook_url="https://p.example/h")
+    before = partner.webhook_secret
+    response = admin_client.post(
+        "/admin/partners/partner/",
+        {"action": "rotate_webhook_secret", "_selected_action": [partner.pk]},
+    )
+    partner.refresh_from_db()
+    assert partner.webhook_secret != before
+    assert secrets_on_page(response) == [partner.webhook_secret]
+    assert_secret_shown_once(response, partner.webhook_secret)
+    assert (
+        partner.webhook_secret
+        not in admin_client.get(f"/admin/partners/partner/{partner.pk}/change/").content.decode()
+    )
+
+
+def test_a_first_webhook_url_shows_its_new_secret_once(admin_client):
+    partner, _ = services.partner_create(name="Daily Planet")
+    response = admin_client.post(
+        f"/admin/partners/partner/{partner.pk}/change/",
+        change_form(partner, webhook_url="https://planet.example/hooks"),
+    )
+    partner.refresh_from_db()
+    assert_secret_shown_once(response, partner.webhook_secret)
+
+
+def change_form(partner, **changes) -> dict:
+    data = {
+        "name": partner.name,
+        "contact_name": partner.contact_name,
+        "contact_email": partner.contact_email,
+        "active": "on" if partner.active else "",
+        "rate_per_minute": str(partner.rate_per_minute),
+        "webhook_url": partner.webhook_url,
+        "notes": partner.notes,
+        "keys-TOTAL_FORMS": "0",
+        "keys-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def test_changing_the_webhook_url_saves_the_partner_once(admin_client):
+    partner, _ = services.partner_create(name="Daily Planet", webhook_url="https://a.example/h")
+    saves = []
+
+    def count(sender, instance, **kwargs):
+        saves.append(instance.pk)
+
+    post_save.connect(count, sender=Partner)
+    try:
+        response = admin_client.post(
+            f"/admin/partners/partner/{partner.pk}/change/",
+            change_form(partner, webhook_url="https://b.example/h", rate_per_minute="30"),
+        )
+    finally:
+        post_save.disconnect(count, sender=Partner)
+    assert response.status_code == 302
+    assert saves == [partner.pk]
+    partner.refresh_from_db()
+    assert (partner.webhook_url, partner.rate_per_minute) == ("https://b.example/h", 30)
+
+
+# --- Custom actions need the change permission -----------------------------------------------
+
+
+def staff_with(*codenames):
+    user = factories.UserFactory(username=f"staff-{'-'.join(codenames)}"[:150])
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+VIEW_ONLY = ("view_partner", "view_partnerkey", "view_webhookdelivery")
+MAY_CHANGE = (*VIEW_ONLY, "change_partner", "change_partnerkey", "change_webhookdelivery")
+
+
+@pytest.fixture
+def failed_delivery(journalist):
+    partner, _ = services.partner_create(name="Hooked", webhook_url="https://h.example/hook")
+    newsroom.publish(factories.story(by=journalist))
+    delivery = WebhookDelivery.objects.get(partner=partner)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed")
+    return delivery
+
+
+def act(client, model: str, action: str, pk: int):
+    return client.post(
+        f"/admin/partners/{model}/", {"action": action, "_selected_action": [pk]}, follow=True
+    )
+
+
+def test_view_only_staff_cannot_run_any_partner_action(failed_delivery):
+    partner = failed_delivery.partner
+    secret, key = partner.webhook_secret, partner.keys.get()
+    client = staff_with(*VIEW_ONLY)
+    assert client.get("/admin/partners/partner/").status_code == 200
+    for model, action, pk in [
+        ("partner", "issue_key", partner.pk),
+        ("partner", "rotate_webhook_secret", partner.pk),
+        ("partnerkey", "revoke", key.pk),
+        ("webhookdelivery", "retry_now", failed_delivery.pk),
+    ]:
+        page = client.get(f"/admin/partners/{model}/").content.decode()
+        assert f'value="{action}"' not in page, action
+        response = act(client, model, action, pk)
+        assert response.status_code in (200, 403), action
+        assert not secrets_on_page(response)
+    partner.refresh_from_db()
+    key.refresh_from_db()
+    failed_delivery.refresh_from_db()
+    assert partner.webhook_secret == secret and partner.keys.count() == 1
+    assert key.revoked is False
+    assert failed_delivery.status == "failed"
+
+
+def test_staff_who_may_change_partners_can_run_the_actions(failed_delivery):
+    partner = failed_delivery.partner
+    secret, key = partner.webhook_secret, partner.keys.get()
+    client = staff_with(*MAY_CHANGE)
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        assert len(secrets_on_page(act(client, "partner", "issue_key", partner.pk))) == 1
+        assert len(secrets_on_page(act(client, "partner", "rotate_webhook_secret", partner.pk)))
+        act(client, "partnerkey", "revoke", key.pk)
+        act(client, "webhookdelivery", "retry_now", failed_delivery.pk)
+    partner.refresh_from_db()
+    key.refresh_from_db()
+    failed_delivery.refresh_from_db()
+    assert partner.webhook_secret != secret and partner.keys.count() == 2
+    assert key.revoked is True
+    assert failed_delivery.status == "pending"
 
 
 @pytest.mark.usefixtures("eager_tasks", "private_network_ok")

@@ -302,3 +302,30 @@ def test_payload_is_compact_json_with_the_story_links(receiver, journalist):
     assert payload["data"]["url"] == f"http://127.0.0.1:8000/stories/{story.slug}/"
     assert payload["data"]["ninjs_url"].endswith(f"/api/v1/stories/{story.slug}/ninjs")
     assert payload["timestamp"].endswith("Z")
+
+
+@pytest.mark.parametrize("backoff, queued", [(30, True), (3600, False)])
+def test_a_retry_longer_than_the_visibility_timeout_waits_for_the_sweep(
+    receiver, journalist, settings, monkeypatch, backoff, queued
+):
+    """Redis hands a task waiting on an eta out again after its visibility timeout: a retry due
+    later than half of it is left in the database for the sweep, not queued."""
+    from newsdesk.celery import app
+
+    settings.NEWSDESK_WEBHOOK_BACKOFF_SECONDS = backoff
+    make_partner(receiver.url)
+    receiver.answers = [200]
+    newsroom.publish(factories.story(by=journalist))
+    delivery = WebhookDelivery.objects.get()
+    receiver.answers = [500]
+    make_due(delivery)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status="pending")
+    sent = []
+    monkeypatch.setattr(webhook_delivery_task, "apply_async", lambda *a, **k: sent.append(k))
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, False
+    try:
+        webhook_delivery_task(delivery.pk)
+    finally:
+        app.conf.task_always_eager = eager
+    assert WebhookDelivery.objects.get(pk=delivery.pk).status == "pending"
+    assert bool(sent) is queued

@@ -33,3 +33,28 @@ def citation_at(db, article_server, private_ok):
         )
 
     return make
+
+
+@pytest.fixture
+def hosted(monkeypatch, article_server, private_ok):
+    """`hosted("news.daily.example", "/article")`: a URL on that host name, which our resolver
+    (and only it) answers with the local server's address."""
+    import ipaddress
+
+    from sources import fetching
+
+    real_resolve = fetching.resolve
+    names: set[str] = set()
+
+    def resolve(host, port):
+        if host in names:
+            return [ipaddress.ip_address(article_server.host)]
+        return real_resolve(host, port)
+
+    monkeypatch.setattr(fetching, "resolve", resolve)
+
+    def url(host: str, path: str) -> str:
+        names.add(host)
+        return f"http://{host}:{article_server.port}{path}"
+
+    return url

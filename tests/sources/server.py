@@ -110,6 +110,7 @@ def default_pages() -> dict[str, Page]:
         "/paper.pdf": Page(body=b"%PDF-1.7 binary", headers={"Content-Type": "application/pdf"}),
         "/untyped": Page(body=b"\x00\x01\x02binary", headers={}),
         "/post-redirect": Page(status=302, headers={"Location": "/article"}),
+        "/to-data": Page(status=302, headers={"Location": "data:text/html,hi"}),
     }
 
 

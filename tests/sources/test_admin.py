@@ -176,3 +176,115 @@ def test_journalists_and_editors_may_view_archived_snapshots():
     for name in ["Journalists", "Editors"]:
         codes = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
         assert "view_snapshot" in codes and "change_snapshot" not in codes
+
+
+# --- The standalone citation admin: read-only, citations are edited through their story ----
+
+
+def citation_admin_urls(citation) -> dict[str, str]:
+    return {
+        "change": reverse("admin:sources_citation_change", args=[citation.pk]),
+        "delete": reverse("admin:sources_citation_delete", args=[citation.pk]),
+        "add": reverse("admin:sources_citation_add"),
+    }
+
+
+@pytest.mark.parametrize("role", ["journalist", "editor", "superuser"])
+def test_the_citation_admin_refuses_changes_deletes_and_adds(client, request, role):
+    user = request.getfixturevalue(role)
+    story = factories.story(by=user, published=True)
+    citation = Citation.objects.create(story=story, claim="Three navies held drills.", url="")
+    client.force_login(user)
+    urls = citation_admin_urls(citation)
+    edit = {"story": story.pk, "claim": "Something else entirely.", "order": 0}
+    assert client.post(urls["change"], edit).status_code == 403
+    assert client.post(urls["delete"], {"post": "yes"}).status_code == 403
+    assert client.post(urls["add"], edit).status_code == 403
+    citation.refresh_from_db()
+    assert citation.claim == "Three navies held drills."
+    assert Citation.objects.filter(story=story).count() == 1
+
+
+def test_the_citation_page_links_to_its_story(client, journalist):
+    story = factories.story(by=journalist)
+    citation = Citation.objects.create(story=story, claim="Three navies held drills.")
+    client.force_login(journalist)
+    page = client.get(reverse("admin:sources_citation_change", args=[citation.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Edit in its story" in html
+    assert reverse("admin:stories_story_change", args=[story.pk]) in html
+    assert 'name="_save"' not in html
+    assert reverse("admin:sources_citation_delete", args=[citation.pk]) not in html
+    listing = client.get(reverse("admin:sources_citation_changelist")).content.decode()
+    assert reverse("admin:stories_story_change", args=[story.pk]) in listing
+    assert "delete_selected" not in listing
+
+
+# --- Actions need a permission ----------------------------------------------------------------
+
+
+@pytest.fixture
+def viewer(db):
+    """Staff who may look at citations, and nothing more."""
+    from django.contrib.auth.models import Permission
+
+    user = factories.UserFactory(username="viewer")
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_citation", content_type__app_label="sources")
+    )
+    return user
+
+
+def test_a_view_only_user_cannot_fetch_again(
+    client, viewer, citation_at, article_server, eager_tasks, django_capture_on_commit_callbacks
+):
+    citation = citation_at("/article")
+    client.force_login(viewer)
+    assert client.get(reverse("admin:sources_citation_changelist")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:sources_citation_changelist"),
+            {"action": "fetch_again", "_selected_action": [citation.pk]},
+            follow=True,
+        )
+    assert "/article" not in article_server.hits
+    citation.refresh_from_db()
+    assert citation.link_status == ""
+
+
+def test_fetching_again_needs_the_right_to_change_citations(viewer, journalist, citation_at):
+    from django.core.exceptions import PermissionDenied
+
+    citation = citation_at("/article")
+    with pytest.raises(PermissionDenied, match="change citations"):
+        services.citations_fetch_again(citations=Citation.objects.all(), by=viewer)
+    citation.refresh_from_db()
+    assert citation.link_status == ""
+    assert services.citations_fetch_again(citations=Citation.objects.all(), by=journalist) == 1
+    citation.refresh_from_db()
+    assert citation.link_status == LinkStatus.PENDING
+
+
+def test_journalists_may_fetch_again_from_the_list(
+    client, journalist, citation_at, article_server, eager_tasks, django_capture_on_commit_callbacks
+):
+    citation = citation_at("/article")
+    client.force_login(journalist)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:sources_citation_changelist"),
+            {"action": "fetch_again", "_selected_action": [citation.pk]},
+            follow=True,
+        )
+    assert "1 link(s) will be fetched again" in response.content.decode()
+    assert article_server.hits["/article"] == 1
+
+
+def test_an_editor_still_deletes_a_story_with_its_citations(client, editor):
+    """The story's delete page asks each related admin whether its rows may go with it."""
+    story = factories.story(by=editor, citations=2)
+    client.force_login(editor)
+    response = client.post(reverse("admin:stories_story_delete", args=[story.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Citation.objects.filter(story_id=story.pk).exists()

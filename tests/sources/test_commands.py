@@ -96,6 +96,19 @@ def test_fetch_citations_options(citation_at, article_server, capsys):
 
 
 @pytest.mark.django_db
+def test_fetch_citations_failed_tries_a_host_that_did_not_resolve_again(private_ok, capsys):
+    citation = Citation.objects.create(
+        story=factories.story(), url="https://no-such-outlet.invalid/story", claim="x"
+    )
+    call_command("fetch_citations", "--workers", "1")
+    citation.refresh_from_db()
+    assert citation.link_status == LinkStatus.FAILED
+    capsys.readouterr()
+    call_command("fetch_citations", "--workers", "1", "--failed")
+    assert "Fetched 1 citation(s): 1 failed." in capsys.readouterr().out
+
+
+@pytest.mark.django_db
 def test_fetch_citations_refuses_an_unknown_story():
     with pytest.raises(CommandError, match="No story with the slug"):
         call_command("fetch_citations", "--workers", "1", "--story", "no-such-story")

@@ -4,6 +4,7 @@ import ipaddress
 import shutil
 import ssl
 import subprocess
+import sys
 import threading
 import time
 from http.server import ThreadingHTTPServer
@@ -131,7 +132,7 @@ def test_private_networks_stay_refused_unless_the_setting_allows_them(article_se
 def test_production_mode_refuses_to_start_with_private_networks_allowed():
     result = subprocess.run(
         [
-            ".venv/bin/python",
+            sys.executable,
             "-c",
             "import django; django.setup()",
         ],
@@ -341,3 +342,9 @@ def test_without_redis_the_limit_holds_in_the_process(settings):
                 pass
     with fetching.host_slot("local.example", wait=0, hold=5):
         pass
+
+
+def test_a_redirect_to_a_link_that_cannot_be_parsed_is_a_fetch_error(private_ok, article_server):
+    with pytest.raises(FetchError, match="redirect") as refused:
+        send("GET", article_server.url("/to-data"))
+    assert not refused.value.retryable

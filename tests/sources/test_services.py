@@ -20,15 +20,18 @@ def fetch(citation, **kwargs):
     return done
 
 
-def test_a_fetched_page_fills_the_empty_fields_and_is_archived(citation_at):
+def test_a_fetched_page_fills_the_empty_fields_and_is_archived(citation_at, hosted):
     citation = citation_at("/article")
+    citation.url = hosted("news.daily.example", "/article")
+    citation.save()
     done = fetch(citation)
     assert done.status == LinkStatus.FETCHED
     assert citation.link_status == LinkStatus.FETCHED
     assert citation.title == "Allies hold drills as tension rises"
     assert citation.published_on == dt.date(2025, 11, 3)
     assert citation.outlet.name == "The Daily Example"
-    assert citation.outlet.domain == "daily.example"  # from the page's canonical URL
+    # The page's canonical URL is on the same registrable domain, so it names the outlet.
+    assert citation.outlet.domain == "daily.example"
     snapshot = citation.latest_snapshot
     assert snapshot.http_status == 200
     assert snapshot.final_url == citation.url
@@ -54,12 +57,44 @@ def test_what_the_journalist_typed_is_never_overwritten(citation_at):
     )
 
 
-def test_outlets_are_matched_by_domain(citation_at):
+def test_outlets_are_matched_by_domain(citation_at, hosted):
     known = factories.OutletFactory(name="Daily Example", domain="daily.example")
     citation = citation_at("/article")
+    citation.url = hosted("www.daily.example", "/article")
+    citation.save()
     fetch(citation)
     assert citation.outlet == known
     assert Outlet.objects.filter(domain="daily.example").count() == 1
+
+
+def test_a_page_cannot_claim_another_outlet_with_its_canonical_url(
+    citation_at, hosted, article_server
+):
+    """The outlet is whoever served the page; a canonical link elsewhere proves nothing."""
+    aljazeera = factories.OutletFactory(name="Al Jazeera", domain="aljazeera.com")
+    factories.OutletFactory(name="The Daily Example", domain="daily.example")
+    article_server.pages["/claims"] = Page(
+        body=ARTICLE_JSONLD.replace(
+            "https://daily.example/world/allies-drills",
+            "https://www.aljazeera.com/news/2025/11/3/allies-drills",
+        ).replace("The Daily Example", "Al Jazeera")
+    )
+    citation = citation_at("/claims")
+    citation.url = hosted("copycat.example", "/claims")
+    citation.save()
+    fetch(citation)
+    assert citation.link_status == LinkStatus.FETCHED
+    assert citation.outlet != aljazeera
+    assert citation.outlet.domain == "copycat.example"
+    assert citation.outlet.name == "Al Jazeera (copycat.example)"
+
+
+def test_a_page_on_an_address_takes_no_outlet_from_its_canonical_url(citation_at):
+    factories.OutletFactory(name="The Daily Example", domain="daily.example")
+    citation = citation_at("/article")  # on 127.0.0.1, canonical https://daily.example/…
+    fetch(citation)
+    assert citation.link_status == LinkStatus.FETCHED
+    assert citation.outlet is None
 
 
 def test_a_subdomain_matches_its_outlet():
@@ -139,18 +174,70 @@ def test_a_dead_link_is_gone_and_keeps_its_archived_copy(citation_at, article_se
     assert citation.latest_snapshot == snapshot
 
 
-def test_a_host_that_no_longer_resolves_is_gone(db, private_ok):
-    from sources import fetching
-
+def test_a_host_that_does_not_resolve_has_failed_not_gone(db, private_ok):
+    """DNS breaks for a while (an outlet's misconfigured zone, our resolver): not link rot."""
     citation = Citation.objects.create(
-        story=factories.story(), url="https://gone.example/story", claim="x"
+        story=factories.story(), url="https://no-such-outlet.invalid/story", claim="x"
     )
-    with mock.patch.object(
-        fetching, "resolve", side_effect=fetching.Unresolvable("gone.example does not resolve")
-    ):
-        fetch(citation)
-    assert citation.link_status == LinkStatus.GONE
+    done = fetch(citation)
+    assert done.retry_in is not None  # from the queue: tried again later
     assert "does not resolve" in citation.link_reason
+    done = fetch(citation, final=True)
+    assert citation.link_status == LinkStatus.FAILED
+    assert "no-such-outlet.invalid does not resolve" in citation.link_reason
+
+
+def test_a_redirect_to_an_unparsable_location_fails_with_the_reason(citation_at):
+    citation = citation_at("/to-data", link_status=LinkStatus.PENDING)
+    done = fetch(citation)
+    assert done.retry_in is None
+    assert citation.link_status == LinkStatus.FAILED
+    assert "redirect" in citation.link_reason
+    assert citation.fetch_due_at is None
+
+
+def test_unexpected_errors_are_recorded_and_stop_being_requeued_after_a_few(citation_at, settings):
+    settings.NEWSDESK_FETCH_MAX_ERRORS = 3
+    citation = citation_at("/article", link_status=LinkStatus.PENDING)
+    from sources import articles, tasks
+
+    def overdue():
+        Citation.objects.filter(pk=citation.pk).update(
+            fetch_due_at=timezone.now() - dt.timedelta(hours=1)
+        )
+
+    with mock.patch.object(articles, "fetch_article", side_effect=RuntimeError("boom")):
+        for n in (1, 2):
+            done = fetch(citation)
+            assert done.retry_in is None
+            assert citation.link_status == LinkStatus.PENDING
+            assert citation.link_reason == f"unexpected error ({n} of 3): RuntimeError: boom"
+            overdue()
+            with mock.patch.object(tasks.citation_fetch_task, "apply_async"):
+                assert services.citations_requeue_overdue() == 1
+        fetch(citation)
+    assert citation.link_status == LinkStatus.FAILED
+    assert citation.link_reason.startswith("failed 3 times with an unexpected error")
+    assert "RuntimeError: boom" in citation.link_reason
+    assert citation.fetch_due_at is None
+    with mock.patch.object(tasks.citation_fetch_task, "apply_async") as queued:
+        assert services.citations_requeue_overdue() == 0
+    queued.assert_not_called()
+    # Asking again starts afresh.
+    services.citation_schedule_fetch(citation=citation)
+    fetch(citation)
+    assert citation.link_status == LinkStatus.FETCHED
+    assert citation.fetch_errors == 0
+
+
+def test_the_fetch_command_records_an_unexpected_error_at_once(citation_at):
+    citation = citation_at("/article")
+    from sources import articles
+
+    with mock.patch.object(articles, "fetch_article", side_effect=RuntimeError("boom")):
+        fetch(citation, final=True)
+    assert citation.link_status == LinkStatus.FAILED
+    assert "RuntimeError: boom" in citation.link_reason
 
 
 def test_a_blocked_link_says_why_and_is_not_retried(db, settings):
@@ -185,7 +272,7 @@ def test_5xx_is_retried_with_growing_jittered_backoff(citation_at, settings):
 
 
 def test_the_last_attempt_marks_the_link_failed(citation_at):
-    citation = citation_at("/broken")
+    citation = citation_at("/broken", fetch_attempts=5, link_status=LinkStatus.PENDING)
     done = fetch(citation, attempt=5, final=True)
     assert done.retry_in is None
     assert citation.link_status == LinkStatus.FAILED
@@ -318,7 +405,7 @@ def test_when_the_queue_is_down_the_citation_stays_pending_and_the_sweep_requeue
     )
     with mock.patch.object(tasks.citation_fetch_task, "apply_async") as queued:
         assert services.citations_requeue_overdue() == 1
-    queued.assert_called_once_with((citation.pk,), countdown=None)
+    queued.assert_called_once_with((citation.pk,), kwargs={"attempt": 0}, countdown=None)
 
 
 def test_the_sweep_also_finds_links_saved_without_a_status(db):
@@ -389,13 +476,13 @@ def test_a_busy_outlet_is_retried_in_seconds_without_using_an_attempt(citation_a
 
 
 @pytest.mark.parametrize(
-    ("done", "next_attempt"),
+    "done",
     [
-        (services.FetchDone(status="pending", retry_in=3.0, busy=True), 2),
-        (services.FetchDone(status="pending", retry_in=60.0), 3),
+        services.FetchDone(status="pending", retry_in=3.0, busy=True, attempt=2),
+        services.FetchDone(status="pending", retry_in=60.0, attempt=3),
     ],
 )
-def test_the_task_retries_busy_outlets_without_counting_them(done, next_attempt):
+def test_the_task_retries_as_the_attempt_the_service_recorded(done):
     from sources import tasks
 
     with (
@@ -405,7 +492,20 @@ def test_the_task_retries_busy_outlets_without_counting_them(done, next_attempt)
     ):
         tasks.citation_fetch_task(7, attempt=2)
     assert work.call_args.kwargs["final"] is False
-    retry.assert_called_once_with(countdown=done.retry_in, kwargs={"attempt": next_attempt})
+    retry.assert_called_once_with(countdown=done.retry_in, kwargs={"attempt": done.attempt})
+
+
+def test_a_busy_outlet_keeps_the_attempt_and_a_failure_uses_one(citation_at, private_ok):
+    private_ok.NEWSDESK_FETCH_PER_HOST = 1
+    citation = citation_at("/broken", link_status=LinkStatus.PENDING, fetch_attempts=2)
+    from sources import fetching
+
+    with fetching.host_slot("127.0.0.1", wait=1, hold=5):
+        done = fetch(citation, attempt=2, host_wait=0.05)
+    assert (done.busy, done.attempt, citation.fetch_attempts) == (True, 2, 2)
+    done = fetch(citation, attempt=2)
+    assert (done.busy, done.attempt, citation.fetch_attempts) == (False, 3, 3)
+    assert done.retry_in is not None
 
 
 def test_the_task_gives_up_after_the_last_attempt(settings):
@@ -430,3 +530,96 @@ def test_removing_the_url_clears_status_archive_link_and_quote_check(citation_at
     assert (citation.link_status, citation.quote_check) == ("", QuoteCheck.UNCHECKED)
     assert citation.latest_snapshot is None and citation.archived_copy_url == ""
     assert Snapshot.objects.filter(citation=citation).count() == 1  # the archive keeps it
+
+
+# --- Redelivered tasks: a fetch is idempotent ----------------------------------------------------
+
+
+def queued_fetch(citation):
+    """The citation as `citation_schedule_fetch` leaves it, without running the task."""
+    services.citation_schedule_fetch(citation=citation)
+    citation.refresh_from_db()
+
+
+def test_a_copy_of_a_finished_fetch_changes_nothing(citation_at, article_server):
+    citation = citation_at("/article")
+    queued_fetch(citation)
+    assert fetch(citation, attempt=0).status == LinkStatus.FETCHED
+    checked = citation.link_checked_at
+    done = fetch(citation, attempt=0)  # Redis hands the same task out again
+    assert done.stale
+    assert article_server.hits["/article"] == 1
+    assert citation.snapshots.count() == 1
+    assert citation.link_checked_at == checked
+
+
+def test_two_copies_fetching_at_once_record_once(citation_at):
+    from sources import articles
+
+    citation = citation_at("/article")
+    queued_fetch(citation)
+    slower_copy = articles.fetch_article(citation.url)
+    fetch(citation, attempt=0)
+    done = services._record(
+        citation_id=citation.pk, url=citation.url, fetched=slower_copy, attempt=0, final=False
+    )
+    assert done.stale
+    assert citation.snapshots.count() == 1
+
+
+def test_a_copy_of_an_attempt_that_has_moved_on_changes_nothing(citation_at, article_server):
+    citation = citation_at("/broken")
+    queued_fetch(citation)
+    done = fetch(citation, attempt=0)
+    assert (done.attempt, citation.fetch_attempts) == (1, 1)
+    assert fetch(citation, attempt=0).stale
+    assert article_server.hits["/broken"] == 1
+    assert citation.fetch_attempts == 1
+
+
+def test_a_wait_longer_than_the_queue_may_hold_is_left_to_the_sweep(
+    citation_at, article_server, settings
+):
+    settings.NEWSDESK_TASK_VISIBILITY_TIMEOUT = 60
+    article_server.pages["/later"] = Page(
+        status=503, body="down", headers={"Content-Type": "text/plain", "Retry-After": "3600"}
+    )
+    citation = citation_at("/later")
+    queued_fetch(citation)
+    done = fetch(citation, attempt=0)
+    assert done.retry_in is None  # not a countdown the broker would hand out twice
+    assert citation.link_status == LinkStatus.PENDING
+    assert citation.fetch_attempts == 1
+    assert citation.fetch_due_at > timezone.now() + dt.timedelta(minutes=59)
+    from sources import tasks
+
+    with mock.patch.object(tasks.citation_fetch_task, "apply_async") as queued:
+        assert services.citations_requeue_overdue() == 0
+        Citation.objects.filter(pk=citation.pk).update(
+            fetch_due_at=timezone.now() - dt.timedelta(hours=1)
+        )
+        assert services.citations_requeue_overdue() == 1
+    queued.assert_called_once_with((citation.pk,), kwargs={"attempt": 1}, countdown=None)
+
+
+def test_link_health_leaves_checks_due_beyond_the_queue_to_the_sweep(db, settings):
+    settings.NEWSDESK_TASK_VISIBILITY_TIMEOUT = 60  # countdowns up to 30 s
+    settings.NEWSDESK_LINK_HEALTH_PER_MINUTE = 6  # one every 10 s
+    story = factories.story(published=True)
+    citations = [
+        Citation.objects.create(
+            story=story, url=f"https://news.example/{i}", claim="x", link_status="fetched"
+        )
+        for i in range(6)
+    ]
+    from sources import tasks
+
+    with mock.patch.object(tasks.citation_fetch_task, "apply_async") as queued:
+        assert services.citations_schedule_link_health() == 6
+        assert [c.kwargs["countdown"] for c in queued.call_args_list] == [0, 10, 20, 30]
+        # All six are owed a fetch now: the next run does not queue them again.
+        assert services.citations_schedule_link_health() == 0
+    assert all(
+        c.fetch_due_at is not None
+        for c in Citation.objects.filter(pk__in=[c.pk for c in citations])
+    )

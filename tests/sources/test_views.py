@@ -62,3 +62,17 @@ def test_the_page_as_served_is_sandboxed(client, archived):
     assert "default-src 'none'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "<h1>Allies hold drills as tension rises</h1>" in response.content.decode()
+
+
+def test_archived_copies_are_private_to_the_browser(client, archived, journalist):
+    """Staff see any snapshot: a shared cache must never hand one to a reader."""
+    citation = archived(published=False, status=LinkStatus.FETCHED)
+    client.force_login(journalist)
+    raw = reverse("sources:snapshot_raw", args=[citation.latest_snapshot_id])
+    for url in (citation.archived_copy_url, raw):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "private" in response["Cache-Control"]
+        assert "public" not in response["Cache-Control"]
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"

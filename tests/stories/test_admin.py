@@ -7,6 +7,13 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+# The add page's part inlines, posted empty as a browser would.
+NO_PARTS_YET = {
+    f"{prefix}-{name}": value
+    for prefix in ("citations", "faq_items", "entity_links")
+    for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+}
+
 
 def change_url(story):
     return reverse("admin:stories_story_change", args=[story.pk])
@@ -19,6 +26,7 @@ def test_creating_a_story_in_the_admin_creates_its_sections_and_byline(
     response = client.post(
         reverse("admin:stories_story_add"),
         {
+            **NO_PARTS_YET,
             "headline": "Drills resume",
             "slug": "drills-resume",
             "summary": "S",

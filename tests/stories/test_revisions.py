@@ -137,8 +137,9 @@ def test_restoring_a_revision_brings_back_text_and_parts_and_keeps_the_present(c
     assert story.status == "draft"
     # The rewritten text is still there to go back to.
     newest = list(revisions.story_versions(story)[:2])
-    assert newest[0].revision.comment.startswith(f"Restored revision #{first.revision_id}")
-    assert newest[1].revision.comment == f"Before restoring revision #{first.revision_id}."
+    number = revisions.version_number(first)
+    assert newest[0].revision.comment.startswith(f"Restored version {number} (saved ")
+    assert newest[1].revision.comment == f"Before restoring version {number}."
     assert newest[1].revision_id != rewritten.revision_id
     stored = revisions.revision_objects(newest[1].revision)
     assert stored[StorySection][story.sections.first().pk].object.body == "Rewritten."
@@ -349,3 +350,89 @@ def test_restoring_an_older_url_fetches_it_again(desk, django_capture_on_commit_
     citation.refresh_from_db()
     assert (citation.url, citation.link_status) == ("https://example.org/old", "pending")
     assert callbacks, "the restored URL is queued for fetching after commit"
+
+
+def test_revisions_are_named_by_the_story_version_people_see_not_reversion_ids(client, desk):
+    story, editor = desk["story"], desk["editor"]
+    # Other stories' revisions push reversion's ids well past the story's own versions.
+    for _ in range(3):
+        factories.story(by=desk["author"])
+    services.story_record_change(story=story, by=desk["author"])
+    story.refresh_from_db()
+    newest, older = list(revisions.story_versions(story)[:2])
+    assert revisions.version_number(newest) == story.version
+    assert revisions.version_number(older) == story.version - 1
+    assert newest.revision_id != story.version
+    client.force_login(editor)
+
+    listing = client.get(reverse("admin:stories_story_revisions", args=[story.pk]))
+    html = listing.content.decode()
+    assert "<th>Version</th>" in html
+    assert f"<td>{story.version}</td>" in html
+    assert f"<td>{newest.revision_id}</td>" not in html
+    assert f"Restore version {story.version - 1}</button>" in html
+
+    compare = client.get(
+        reverse("admin:stories_story_revision_compare", args=[story.pk]),
+        {"from": older.pk, "to": newest.pk},
+    ).content.decode()
+    assert f"From version {story.version - 1} (saved " in compare
+    assert f"to version {story.version} (saved " in compare
+    assert "#" + str(newest.revision_id) not in compare
+    assert f"Restore version {story.version - 1}</button>" in compare
+
+
+def _faq_revision(story, items: list[tuple[int, str, str]]):
+    """Store a revision in which the story's FAQ rows hold these (row, question, answer)."""
+    keep = [row for row, _, _ in items]
+    FAQItem.objects.filter(story=story).exclude(pk__in=keep).delete()
+    for order, (row, question, answer) in enumerate(items):
+        FAQItem.objects.update_or_create(
+            pk=row,
+            defaults={"story": story, "question": question, "answer": answer, "order": order},
+        )
+    revisions.story_save_revision(story=story)
+    return revisions.story_versions(story).first()
+
+
+def test_compare_matches_faq_items_by_question_not_by_row(desk):
+    story = desk["story"]
+    FAQItem.objects.filter(story=story).delete()
+    first = FAQItem.objects.create(story=story, question="q", answer="a", order=0).pk
+    second = FAQItem.objects.create(story=story, question="q", answer="a", order=1).pk
+    older = _faq_revision(
+        story,
+        [
+            (first, "When did it start?", "On Tuesday."),
+            (second, "Who took part?", "The army."),
+        ],
+    )
+    # An update that rewrote the rows in order: the first row now holds the second question.
+    newer = _faq_revision(
+        story,
+        [
+            (first, "Who took part?", "The army and the navy."),
+            (second, "What happens next?", "More drills."),
+        ],
+    )
+    changes = [c for c in revisions.revision_changes(older, newer) if c.group == "FAQ items"]
+    by_label = {(c.label, c.kind): str(c.diff) for c in changes}
+    assert set(by_label) == {
+        ("Who took part?", "changed"),
+        ("When did it start?", "removed"),
+        ("What happens next?", "added"),
+    }
+    assert by_label[("Who took part?", "changed")] == (
+        "Who took part?\nThe army<ins> and the navy</ins>."
+    )
+    assert "Tuesday" not in by_label[("Who took part?", "changed")]
+
+
+def test_compare_still_pairs_a_faq_item_whose_question_was_edited_in_place(desk):
+    story = desk["story"]
+    FAQItem.objects.filter(story=story).delete()
+    row = FAQItem.objects.create(story=story, question="q", answer="a", order=0).pk
+    older = _faq_revision(story, [(row, "When did the drills start?", "On Tuesday.")])
+    newer = _faq_revision(story, [(row, "When did the drills begin?", "On Tuesday.")])
+    changes = [c for c in revisions.revision_changes(older, newer) if c.group == "FAQ items"]
+    assert [(c.label, c.kind) for c in changes] == [("When did the drills begin?", "changed")]

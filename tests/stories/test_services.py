@@ -14,13 +14,9 @@ from sources.models import Citation
 from stories import services, workflow
 from stories.models import Byline, Story, StoryStatus, StoryTransition
 from tests import factories
-from tests.stories.test_admin import _form_data
+from tests.stories.test_admin import NO_PARTS_YET, _form_data, change_url
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(story):
-    return reverse("admin:stories_story_change", args=[story.pk])
 
 
 @pytest.fixture
@@ -52,7 +48,12 @@ def test_a_headline_only_draft_saves_from_the_admin_and_lists_what_is_missing(
     client.force_login(desk["author"])
     response = client.post(
         reverse("admin:stories_story_add"),
-        {"headline": "Only a headline", "template": explainer_template.pk, "language": "en"},
+        {
+            **NO_PARTS_YET,
+            "headline": "Only a headline",
+            "template": explainer_template.pk,
+            "language": "en",
+        },
         follow=True,
     )
     story = Story.objects.get(headline="Only a headline")
@@ -217,6 +218,7 @@ def test_slugs_are_unique_whatever_their_case(client, desk, explainer_template):
     response = client.post(
         reverse("admin:stories_story_add"),
         {
+            **NO_PARTS_YET,
             "headline": "Third",
             "slug": "Missile-TEST",
             "template": explainer_template.pk,

@@ -7,7 +7,7 @@ no beat) this is how failed deliveries are retried.
 from django.core.management.base import BaseCommand
 
 from partners.models import WebhookDelivery
-from partners.tasks import outbox_flush
+from partners.services import outbox_flush
 
 
 class Command(BaseCommand):
