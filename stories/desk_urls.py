@@ -14,4 +14,9 @@ urlpatterns = [
         desk_views.story_link_entity,
         name="story-link-entity",
     ),
+    path(
+        "stories/<int:story_id>/dictionary/add/",
+        desk_views.story_dictionary_add,
+        name="story-dictionary-add",
+    ),
 ]

@@ -14,11 +14,11 @@ from django.db.models import Count, F, Q
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from stories import permissions, services
-from stories.checks import entities_stale, entity_review_cutoff
+from stories.checks import entities_stale, entity_review_cutoff, story_language
 from stories.importing import (
     MAX_TEXT_CHARS,
     StoryImportRefused,
@@ -191,6 +191,20 @@ def story_link_entity(request, story_id: int):
     ):
         back = reverse("admin:stories_story_change", args=[story.pk])
     return HttpResponseRedirect(back)
+
+
+@admin.site.admin_view
+def story_dictionary_add(request, story_id: int):
+    """The checklist's "Add to dictionary": the admin's form for a new dictionary word, filled
+    in with the word and the story's language, so a German word goes to the German list."""
+    story = get_object_or_404(Story, pk=story_id)
+    if not request.user.has_perm("stories.add_dictionaryword"):
+        raise PermissionDenied("You may not add words to the newsroom dictionary.")
+    word = request.GET.get("word", "").strip()
+    if not word:
+        return HttpResponseBadRequest("Say which word to add (in “word”).")
+    query = urlencode({"word": word, "language": story_language(story)})
+    return HttpResponseRedirect(f"{reverse('admin:stories_dictionaryword_add')}?{query}")
 
 
 class EntityReviewFilter(SimpleListFilter):

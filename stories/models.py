@@ -513,11 +513,21 @@ class StoryTransition(models.Model):
 class DictionaryWord(models.Model):
     """A word the spelling check should accept: names, jargon, house style."""
 
-    word = models.CharField(max_length=100, unique=True, validators=[validate_one_line_text])
+    word = models.CharField(max_length=100, validators=[validate_one_line_text])
+    language = models.CharField(
+        max_length=12,
+        blank=True,
+        default="",
+        help_text="Primary language subtag (en, de) the word belongs to; blank: every language "
+        "(names, brands).",
+    )
     note = models.CharField(max_length=200, blank=True, validators=[validate_one_line_text])
 
     class Meta:
-        ordering = ["word"]
+        ordering = ["word", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["word", "language"], name="dictionary_word_language")
+        ]
 
     def __str__(self):
         return self.word

@@ -13,7 +13,8 @@ the same few queries for a story with 2 citations or 30.
 
 The modules: `registry` (findings, registering and running checks), `run` (what a run reads),
 `passages` (the story's words as plain text), one module per check family (`structure`, `faq`,
-`spelling`, `spacing`, `attribution`, `entities`) and `checklist` (the admin panel, cached).
+`spelling`, `spacing`, `attribution`, `furniture`, `entities`), `languages` (what
+they know per language) and `checklist` (the admin panel, cached).
 The families are imported here in the order their checks run, which is the findings' order:
 keep that order, not the alphabetical one (tests/stories/test_checks.py pins it).
 """
@@ -58,6 +59,7 @@ from stories.checks.faq import (
     questions_likeness,
 )
 from stories.checks.spelling import (
+    common_words,
     speller,
     spelling,
     spelling_suggestion,
@@ -65,8 +67,10 @@ from stories.checks.spelling import (
     unknown_words,
     word_is_known,
 )
-from stories.checks.spacing import glued_words, spacing, unbalanced_quotes
+from stories.checks.spacing import doubled_words, glued_words, spacing, unbalanced_quotes
 from stories.checks.attribution import attribution
+from stories.checks.furniture import furniture, furniture_lines
+from stories.checks.languages import LanguageRules, language_rules, story_language
 from stories.checks.entities import (
     entities_stale,
     entity_freshness,
@@ -141,4 +145,11 @@ __all__ = [
     "unknown_parts",
     "unknown_words",
     "word_is_known",
+    "doubled_words",
+    "furniture",
+    "furniture_lines",
+    "LanguageRules",
+    "language_rules",
+    "story_language",
+    "common_words",
 ]

@@ -66,6 +66,8 @@ def entity_mentions(text: str, names: MentionIndex) -> set[int]:
             continue
         for length in range(min(names.longest, len(tokens) - start), 0, -1):
             key = tuple(folded[start : start + length])
+            if length == 1 and start and inside_longer_name(tokens[start - 1], tokens[start]):
+                continue
             for entity, name in names.names.get(key, ()):
                 if all(
                     same_case_shape(written, wanted)
@@ -73,6 +75,30 @@ def entity_mentions(text: str, names: MentionIndex) -> set[int]:
                 ):
                     found.add(entity.id)
     return found
+
+
+# Capitalised words that may stand before a name without making a longer one: titles, and
+# words that open a sentence ("In America", "President Biden").
+BEFORE_A_NAME = {
+    "in", "the", "of", "for", "and", "but", "at", "on", "to", "a", "an", "by", "with", "from",
+    "as", "this", "that", "when", "while", "after", "before", "if", "so", "then", "across",
+    "mr", "mrs", "ms", "dr", "president", "minister", "senator", "sen", "rep", "gov", "governor",
+    "chancellor", "prime", "general", "gen", "king", "queen", "prince", "pope", "judge",
+    "mayor", "secretary", "chief", "leader", "coach", "captain", "sir", "lord", "lady", "saint",
+    "st", "north", "south", "east", "west", "im", "der", "die", "das", "und", "nach", "frau",
+    "herr", "bundeskanzler", "präsident", "präsidentin", "kanzler", "ministerin",
+}  # fmt: skip
+
+
+def inside_longer_name(before: str, word: str) -> bool:
+    """A one-word name right after another capitalised word belongs to a longer name ("Latin
+    America", "Hunter Biden"), unless that word is a title or opens the sentence."""
+    return (
+        word[:1].isupper()
+        and before[:1].isupper()
+        and not before.isupper()
+        and before.lower() not in BEFORE_A_NAME
+    )
 
 
 def same_case_shape(written: str, wanted: str) -> bool:

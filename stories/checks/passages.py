@@ -1,8 +1,10 @@
 """The story's own words as plain text, and the word patterns every check family shares."""
 
+import html
 import re
 from dataclasses import dataclass
 
+from stories.checks.languages import COMMON_ABBREVIATIONS, GERMAN_ABBREVIATIONS
 from stories.models import SectionKind, Story
 
 
@@ -31,8 +33,18 @@ MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 URL = re.compile(r"<?(?:https?://|www\.)[^\s<>)\]]+>?|[\w.+-]+@[\w-]+\.[\w.]+")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+# Handles, hashtags and bare domains ("@newsdesk", "#budget2026", "bbc.co.uk") are not words.
+HANDLE = re.compile(r"(?<![\w@])[@#][^\W_][\w]*")
+DOMAIN = re.compile(
+    r"\b(?:[a-z0-9-]+\.)+(?:com|org|net|gov|edu|int|io|co|uk|de|at|ch|fr|eu|info|news|tv|ly|me|"
+    r"app|ai|us|ca|au|in|es|it|nl|be)\b(?:/\S*)?",
+    re.I,
+)
+# A Markdown backslash escape ("\*" for an asterisk the writer typed) is the character itself.
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 LINE_MARKUP = re.compile(r"^\s*(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", re.M)
-EMPHASIS = re.compile(r"(\*\*|__|\*|~~)")
+EMPHASIS = re.compile(r"(?<!\\)(\*\*|__|\*|~~)")
+SENTENCE_ABBREVIATIONS = COMMON_ABBREVIATIONS | GERMAN_ABBREVIATIONS
 
 
 def normalise_quotes(text: str) -> str:
@@ -41,13 +53,25 @@ def normalise_quotes(text: str) -> str:
 
 def markdown_plain(body: str) -> str:
     """A Markdown body as the words a reader sees: no code, URLs, tags or markup characters."""
-    text = MARKDOWN_CODE.sub(" ", body)
+    # Entities are characters ("&lt;" is what plain text's "<" became on import).
+    text = html.unescape(body) if "&" in body else body
+    text = MARKDOWN_CODE.sub(" ", text)
     text = MARKDOWN_IMAGE.sub(r"\1", text)
     text = MARKDOWN_LINK.sub(r"\1", text)
     text = URL.sub(" ", text)
     text = HTML_TAG.sub(" ", text)
     text = LINE_MARKUP.sub("", text)
-    return EMPHASIS.sub("", text)
+    text = EMPHASIS.sub("", text)
+    return MARKDOWN_ESCAPE.sub(r"\1", text)
+
+
+def without_addresses(text: str) -> str:
+    """The text with handles, hashtags and bare domains blanked (same length, so offsets hold)."""
+    if "@" in text or "#" in text:
+        text = HANDLE.sub(lambda m: " " * len(m.group()), text)
+    if "." in text:
+        text = DOMAIN.sub(lambda m: " " * len(m.group()), text)
+    return text
 
 
 def story_passages(story: Story) -> list[Passage]:
@@ -90,9 +114,21 @@ def citation_label(citation, number: int) -> str:
 def at_sentence_start(text: str, index: int) -> bool:
     """Whether the word at `index` opens a sentence, a line or a quotation."""
     i = index - 1
-    while i >= 0 and text[i] in " \t“\"‘'([*_":
+    while i >= 0 and text[i] in " \t“\"‘'([*_„»«":
         i -= 1
-    return i < 0 or text[i] in ".!?:;\n…"
+    if i < 0 or text[i] in "!?:;\n…":
+        return True
+    if text[i] != ".":
+        return False
+    # "vs. Notre Dame", "Roger M. Mahony", "Dr. Ruth": a full stop after an abbreviation or an
+    # initial does not end the sentence.
+    start = i
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1
+    before = text[start:i]
+    if not before:
+        return True
+    return not ((len(before) == 1 and before.isupper()) or before.lower() in SENTENCE_ABBREVIATIONS)
 
 
 def excerpt(text: str, limit: int = 60) -> str:

@@ -59,13 +59,31 @@ class DeskNames:
     def __init__(self, rows: Iterable[tuple]):
         self.entities: dict[int, KnownEntity] = {}
         everything = []
+        # Newsroom dictionary words by language ("" for every language), lower-cased.
+        self.dictionary: dict[str, set[str]] = {}
+        dictionary_words: dict[str, list[str]] = {}
         for source, pk, name, aliases, slug in rows:
+            if source == "word":
+                dictionary_words.setdefault(aliases or "", []).append(name)
+                continue
             everything.append(name)
             everything.append(aliases or "")
             if source == "entity":
                 self.entities[pk] = KnownEntity(id=pk, name=name, slug=slug, aliases=aliases or "")
         # One pass over all names at once: thousands of entities cost milliseconds, not more.
-        self.words: set[str] = set(name_tokens("\n".join(everything).casefold()))
+        # Lower-cased, not case-folded: "Straße" stays "straße".
+        self.words: set[str] = set(name_tokens("\n".join(everything).lower()))
+        for language, words in dictionary_words.items():
+            self.dictionary[language] = set(name_tokens("\n".join(words).lower()))
+
+    def knows(self, word: str, language: str) -> bool:
+        """Whether a lower-case word is in a name the desk knows (entity, alias, outlet) or in
+        the newsroom's dictionary for that language or for every language."""
+        return (
+            word in self.words
+            or word in self.dictionary.get(language, ())
+            or word in self.dictionary.get("", ())
+        )
 
     def mention_index(self, words: set[str]) -> MentionIndex:
         """The names a text made of `words` (casefolded) could mention, indexed by their words.
@@ -102,7 +120,7 @@ class DeskNames:
             .union(
                 Outlet.objects.order_by().values_list(text("outlet"), "id", "name", text(), text()),
                 DictionaryWord.objects.order_by().values_list(
-                    text("word"), "id", "word", text(), text()
+                    text("word"), "id", "word", "language", text()
                 ),
                 all=True,
             )
@@ -161,7 +179,7 @@ class CheckRun:
                 token = match.group()
                 if not token[0].isupper():
                     continue
-                folded = token.casefold()
+                folded = token.lower()
                 if not at_sentence_start(passage.text, match.start()):
                     mid_sentence.add(folded)
                 (repeated if folded in seen else seen).add(folded)

@@ -11,7 +11,8 @@ Nothing in the text is dropped: text that fits no section goes to the nearest on
 such decision is written to `draft.notes`.
 
 The modules: `draft` (what the import understood), `text` (paragraphs, bullets, sentences),
-`dates`, `match` (headings, outlets and entities to what the desk has), `parse` (the reading
+`dates` (dates and datelines, wire styles included), `language` (which language a text is in),
+`match` (headings, outlets and entities to what the desk has), `parse` (the reading
 itself) and `build` (every write to the database).
 """
 
@@ -19,6 +20,7 @@ from stories.importing.build import (
     entity_unique_slug,
     story_import,
     story_import_findings,
+    story_imported_before,
 )
 from stories.importing.dates import date_from_match, latest_written_date, make_date
 from stories.importing.draft import (
@@ -30,6 +32,7 @@ from stories.importing.draft import (
     StoryDraft,
     StoryImportRefused,
 )
+from stories.importing.language import language_detected, language_name
 from stories.importing.match import (
     card_aliases,
     card_kind,
@@ -42,7 +45,7 @@ from stories.importing.match import (
     section_lookup,
     url_domain,
 )
-from stories.importing.parse import TextReader, story_text_parse
+from stories.importing.parse import TextReader, source_format_for, story_text_parse
 from stories.importing.text import (
     Block,
     looks_like_subheading,
@@ -82,6 +85,10 @@ __all__ = [
     "split_sentences",
     "story_import",
     "story_import_findings",
+    "story_imported_before",
+    "language_detected",
+    "language_name",
+    "source_format_for",
     "story_text_parse",
     "text_blocks",
     "url_domain",

@@ -14,7 +14,7 @@ from stories.checks import Finding, finding_labels, story_findings
 from stories.importing.draft import ImportedCitation, StoryDraft, StoryImportRefused
 from stories.importing.limits import draft_limit_problems
 from stories.importing.match import url_domain
-from stories.models import Entity, EntityRole, FAQItem, Story, StoryEntity
+from stories.models import Entity, EntityRole, FAQItem, Story, StoryEntity, StoryStatus
 from stories.selectors import story_with_parts
 
 
@@ -42,20 +42,40 @@ def _outlet_for(citation: ImportedCitation, created: dict[str, Outlet]) -> Outle
     return created[key]
 
 
-def _save(draft: StoryDraft, by) -> Story:
-    story = services.story_create(
-        by=by,
-        template=draft.template,
-        headline=draft.headline,
-        summary=draft.summary,
-        dateline_place=draft.dateline_place,
-        dateline_date=draft.dateline_date,
-    )
-    changes = services.StoryChanges(note="Imported.")
+def _save(draft: StoryDraft, by, *, existing: Story | None = None) -> Story:
+    if existing is None:
+        story = services.story_create(
+            by=by,
+            template=draft.template,
+            headline=draft.headline,
+            summary=draft.summary,
+            dateline_place=draft.dateline_place,
+            dateline_date=draft.dateline_date,
+            language=draft.language,
+        )
+        changes = services.StoryChanges(note="Imported.")
+    else:
+        # The text replaces what the story had: its fields, section texts and parts.
+        story = existing
+        changes = services.StoryChanges(
+            note="Imported again (--update).",
+            fields={
+                "headline": draft.headline,
+                "summary": draft.summary,
+                "dateline_place": draft.dateline_place,
+                "dateline_date": draft.dateline_date,
+                "language": draft.language,
+            },
+            deleted=[
+                *story.citations.all(),
+                *story.faq_items.all(),
+                *story.entity_links.all(),
+            ],
+        )
     sections = {s.key: s for s in story.sections.all()}
     for imported in draft.sections:
         section = sections.get(imported.key)
-        if section is not None and imported.body:
+        if section is not None and (imported.body or existing is not None):
             section.body = imported.body
             changes.saved.append(services.PartChange(part=section, changed=["body"]))
     outlets: dict[str, Outlet] = {}
@@ -89,19 +109,40 @@ def _save(draft: StoryDraft, by) -> Story:
             )
         link = StoryEntity(entity=entity, role=EntityRole.ABOUT, order=order)
         changes.saved.append(services.PartChange(part=link))
-    return services.story_update(story=story, by=by, changes=changes)
+    return services.story_update(
+        story=story,
+        by=by,
+        changes=changes,
+        expected_version=existing.version if existing is not None else None,
+    )
 
 
-def story_import(*, draft: StoryDraft, by=None) -> Story:
-    """Save what the import understood as a draft story, all of it or nothing.
+def story_imported_before(draft: StoryDraft) -> Story | None:
+    """A story with the draft's headline (case ignored): importing the same text again."""
+    return Story.objects.filter(headline__iexact=draft.headline.strip()).order_by("-pk").first()
 
-    Citations with a URL are queued for fetching once the transaction commits.
+
+def story_import(*, draft: StoryDraft, by=None, update: Story | None = None) -> Story:
+    """Save what the import understood as a draft story, all of it or nothing; with `update`,
+    replace that draft's text and parts with it instead (one `story_update`).
+
+    A story that is no longer a draft is not replaced: it is in review or published, and its
+    editors change it in the admin. Citations with a URL are queued for fetching once the
+    transaction commits.
     """
     problems = draft.problems or draft_limit_problems(draft)
     if problems:
         raise StoryImportRefused(problems)
+    if update is not None and update.status != StoryStatus.DRAFT:
+        raise StoryImportRefused(
+            [
+                f"“{update.headline}” is no longer a draft ({update.get_status_display().lower()}):"
+                " the import does not replace it. Change it in the admin, or import with --new "
+                "for a separate draft."
+            ]
+        )
     with transaction.atomic():
-        return _save(draft, by)
+        return _save(draft, by, existing=update)
 
 
 def story_import_findings(*, draft: StoryDraft, by=None) -> list[tuple[Finding, str]]:

@@ -70,6 +70,7 @@ class StoryDraft:
     summary: str = ""
     dateline_place: str = ""
     dateline_date: dt.date | None = None
+    language: str = "en"  # BCP 47, detected or given
     sections: list[ImportedSection] = field(default_factory=list)
     citations: list[ImportedCitation] = field(default_factory=list)
     faq_items: list[ImportedFAQ] = field(default_factory=list)

@@ -5,13 +5,18 @@ import re
 
 from django.utils import timezone
 
+from sources.extraction import extract
 from sources.models import Outlet
 from stories.importing.dates import (
     DATELINE,
     FULL_DATE,
+    PLAIN_DATELINE,
     SHORT_DATE,
+    WIRE_DATELINE,
     date_from_match,
     latest_written_date,
+    place_as_written,
+    wire_date,
 )
 from stories.importing.draft import (
     MAX_TEXT_CHARS,
@@ -21,6 +26,7 @@ from stories.importing.draft import (
     ImportedSection,
     StoryDraft,
 )
+from stories.importing.language import DEFAULT_LANGUAGE, language_detected, language_name
 from stories.importing.limits import draft_limit_problems
 from stories.importing.match import (
     card_aliases,
@@ -38,6 +44,7 @@ from stories.importing.text import (
     MARKDOWN_HEADING,
     Block,
     looks_like_subheading,
+    markdown_escaped,
     normalise_text,
     shorten,
     split_sentences,
@@ -50,12 +57,42 @@ from stories.plain_text import text_cleaned
 ATTRIBUTION = re.compile(r"\s*\((?P<inside>[^()]*(?:\([^()]*\)[^()]*)*)\)")
 MARKDOWN_LINK = re.compile(r"^\[(?P<text>[^\]]+)\]\((?P<url>https?://[^)\s]+)\)$")
 QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
+FORMATS = ("markdown", "text", "html")
+HTML_START = re.compile(
+    r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])", re.I | re.S
+)
+# An HTML page is read as a page up to this size; its extracted text then meets MAX_TEXT_CHARS.
+MAX_HTML_CHARS = 10_000_000
+# All-caps words that open a line with a colon without being a place.
+NOT_PLACES = {
+    "warning", "update", "updated", "breaking", "exclusive", "watch", "listen", "note",
+    "correction", "live", "video", "photos", "analysis", "opinion", "read", "summary", "editor's",
+    "clarification", "advertisement", "sponsored", "q", "a",
+}  # fmt: skip
+BYLINE_LINE = re.compile(r"^\s*(?:By|Von|From)\s+[A-ZÄÖÜ][^.!?]{0,80}$")
 
 
 class TextReader:
     """Reads one text against one template into a StoryDraft. Use `story_text_parse`."""
 
-    def __init__(self, *, text: str, template: StoryTemplate, headline: str, today: dt.date):
+    def __init__(
+        self,
+        *,
+        text: str,
+        template: StoryTemplate,
+        headline: str,
+        today: dt.date,
+        language: str = "",
+        source_format: str = "markdown",
+    ):
+        self.draft = StoryDraft(template=template)
+        self.source_format = source_format
+        self.given_language = language.strip()
+        self.page_language = ""
+        if source_format == "html" or (
+            len(text) <= MAX_HTML_CHARS and HTML_START.match(text[:2000])
+        ):
+            text, headline = self._from_html(text, headline)
         self.text, removed_from_text = text_cleaned(normalise_text(text), one_line=False)
         self.template = template
         self.given_headline, removed_from_headline = text_cleaned(
@@ -64,7 +101,6 @@ class TextReader:
         self.today = today
         self.template_sections = list(template.sections.all())
         self.lookup = section_lookup(self.template_sections)
-        self.draft = StoryDraft(template=template)
         if removed_from_text:
             self.draft.notes.append(removed_note("the text", removed_from_text))
         if removed_from_headline:
@@ -76,13 +112,16 @@ class TextReader:
     # The whole read, in order.
     def read(self) -> StoryDraft:
         draft = self.draft
+        if draft.problems:  # an HTML page it could not read
+            return draft
         if not self.text.strip():
             draft.problems.append("The text is empty: paste the story or choose a file.")
             return draft
         if len(self.text) > MAX_TEXT_CHARS:
             draft.problems.append(
                 f"The text has {len(self.text):,} characters; the import takes at most "
-                f"{MAX_TEXT_CHARS:,}. Split it, or import the story without its appendices."
+                f"{MAX_TEXT_CHARS:,}: is it one story? Import the story's own text (without "
+                "what follows it, such as appendices or comments), or split it."
             )
             return draft
         if not self.template_sections:
@@ -112,8 +151,74 @@ class TextReader:
                 draft.notes.append(f"“{template_section.heading}” is not in the text: it is empty.")
         self._settle_headline()
         self._clean_one_line_fields()
+        self._settle_language()
+        self._note_missing_front_matter()
         draft.problems.extend(draft_limit_problems(draft))
         return draft
+
+    # --- Formats and language ---
+
+    def _from_html(self, html: str, headline: str) -> tuple[str, str]:
+        """An HTML page: its headline and main text, read with the citation extractor."""
+        if len(html) > MAX_HTML_CHARS:
+            self.draft.problems.append(
+                f"The file is an HTML page of {len(html):,} characters, more than the "
+                f"{MAX_HTML_CHARS:,} the import reads: copy the article's text from the page "
+                "and import it as .txt."
+            )
+            return "", headline
+        article = extract(html)
+        if not article.text.strip():
+            self.draft.problems.append(
+                "The file is an HTML page and no article text was found in it: copy the "
+                "article's text from the page and import it as .txt."
+            )
+            return "", headline
+        self.source_format = "text"
+        self.draft.notes.append(
+            "The file is an HTML page: its headline and main text were taken from it (the "
+            "page's menus and links were left out). Check the text against the page: captions, "
+            "teasers and ads may remain."
+        )
+        if not self.given_language and article.language:
+            self.page_language = article.language.split("-")[0].lower()
+        title = " ".join(article.title.split())
+        return (f"{title}\n\n{article.text}" if title and not headline else article.text), headline
+
+    def _settle_language(self) -> None:
+        draft = self.draft
+        if self.given_language:
+            draft.language = self.given_language
+            return
+        body = "\n".join(s.body for s in draft.sections) or self.text
+        detected = language_detected(f"{draft.headline}\n{body}")
+        if detected:
+            draft.language = detected
+            draft.notes.append(
+                f"Language: {language_name(detected)} ({detected}), detected from the text. "
+                "If that is wrong, change it on the story (or import with --language)."
+            )
+        else:
+            draft.language = self.page_language or DEFAULT_LANGUAGE
+            draft.notes.append(
+                f"Language: the text is too short to tell; {language_name(draft.language)} "
+                f"({draft.language}) is assumed. Change it on the story if that is wrong."
+            )
+
+    def _note_missing_front_matter(self) -> None:
+        draft = self.draft
+        if not draft.summary:
+            draft.notes.append(
+                "No summary found (a “Summary:” line under the headline): write the summary "
+                "before submitting."
+            )
+        if self.template.requires_dateline and not (draft.dateline_place and draft.dateline_date):
+            draft.notes.append(
+                f"No dateline found at the start of the text (such as “BERLIN (dpa) –”, "
+                f"“PARIS, May 2 (Reuters) -” or “Seoul – November 3, 2025 –”): a "
+                f"{self.template.name.lower()} needs one to be submitted; fill in its place "
+                "and date."
+            )
 
     # --- Headline, summary, dateline ---
 
@@ -152,14 +257,42 @@ class TextReader:
                 draft.summary = summary.group("text").strip()
                 remaining[index] = ""
                 continue
-            dateline = DATELINE.match(line.strip())
-            if dateline and not draft.dateline_place:
-                draft.dateline_place = dateline.group("place").strip().strip("*_").strip()
-                date = FULL_DATE.search(dateline.group("date"))
-                draft.dateline_date = date_from_match(date, self.today, self.today)
-                remaining[index] = dateline.group("rest") or ""
+            if BYLINE_LINE.match(line) and index + 1 < len(remaining):
+                continue  # "By Jane Doe" above the dateline
+            rest = self._read_dateline(line.strip())
+            if rest is not None:
+                remaining[index] = rest
             break
         return remaining
+
+    def _read_dateline(self, line: str) -> str | None:
+        """The dateline at the start of a line, into the draft; what follows it, or None."""
+        draft = self.draft
+        dateline = DATELINE.match(line)
+        if dateline:
+            draft.dateline_place = dateline.group("place").strip().strip("*_").strip()
+            date = FULL_DATE.search(dateline.group("date"))
+            draft.dateline_date = date_from_match(date, self.today, self.today)
+            return dateline.group("rest") or ""
+        wire = WIRE_DATELINE.match(line) or PLAIN_DATELINE.match(line)
+        if wire is None or wire.group("place").split(",")[0].strip().lower() in NOT_PLACES:
+            return None
+        draft.dateline_place = place_as_written(wire.group("place"))
+        written = wire.group("date")
+        draft.dateline_date = wire_date(written, self.today, self.today) if written else None
+        agency = wire.groupdict().get("agency")
+        if draft.dateline_date is None:
+            draft.dateline_date = self.today
+            draft.notes.append(
+                f"The dateline “{line[: wire.start('rest')].strip()}” gives no date: today's "
+                "date is used; correct it if the story is older."
+            )
+        if agency:
+            draft.notes.append(
+                f"Dateline read: {draft.dateline_place}, {draft.dateline_date:%-d %B %Y} "
+                f"(copy from {agency.split('/')[0]})."
+            )
+        return wire.group("rest")
 
     def _settle_headline(self) -> None:
         draft = self.draft
@@ -286,16 +419,23 @@ class TextReader:
                 first, *rest = block.lines
                 labelled = LABELLED_POINT.match(first)
                 if labelled and len(labelled.group("label").split()) <= 6:
-                    first = f"**{labelled.group('label')}:** {labelled.group('text')}"
-                item = f"- {first}" + "".join(f"\n\n    {line}" for line in rest)
+                    label, text = (self._as_markdown(labelled.group(g)) for g in ("label", "text"))
+                    first = f"**{label}:** {text}"
+                else:
+                    first = self._as_markdown(first)
+                item = f"- {first}" + "".join(f"\n\n    {self._as_markdown(line)}" for line in rest)
                 if parts and parts[-1].startswith("- "):
                     parts[-1] += "\n" + item
                 else:
                     parts.append(item)
             else:
                 section.paragraphs += 1
-                parts.append("\n".join(block.lines))
+                parts.append(self._as_markdown("\n".join(block.lines)))
         return "\n\n".join(parts)
+
+    def _as_markdown(self, text: str) -> str:
+        """Text as the section's Markdown: plain text escaped so it reads as it was typed."""
+        return markdown_escaped(text) if self.source_format == "text" else text
 
     # --- Citations ---
 
@@ -395,7 +535,8 @@ class TextReader:
                 leftover.append(block)
                 continue
             answer = joiner.join(
-                re.sub(r"^(?:A|Answer)\s*[:.]\s*", "", line, flags=re.I) for line in answer_lines
+                self._as_markdown(re.sub(r"^(?:A|Answer)\s*[:.]\s*", "", line, flags=re.I))
+                for line in answer_lines
             )
             current.answer = "\n\n".join(p for p in (current.answer, answer) if p.strip())
         for item in self.draft.faq_items:
@@ -471,13 +612,40 @@ def removed_note(label: str, removed: list[str]) -> str:
 
 
 def story_text_parse(
-    *, text: str, template: StoryTemplate, headline: str = "", today: dt.date | None = None
+    *,
+    text: str,
+    template: StoryTemplate,
+    headline: str = "",
+    today: dt.date | None = None,
+    language: str = "",
+    source_format: str = "markdown",
 ) -> StoryDraft:
-    """Read a story's text (plain or Markdown) into what it would become; nothing is saved.
+    """Read a story's text into what it would become; nothing is saved.
 
-    `headline`, when given, replaces the one found in the text.
+    `source_format` is "markdown" (the text is the story's Markdown), "text" (plain text, its
+    Markdown characters escaped so it reads as typed) or "html" (a saved page: its headline and
+    main text are extracted; an HTML page is recognised whatever the format says).
+    `headline`, when given, replaces the one found in the text; `language` (a BCP 47 tag), when
+    given, the one detected.
     """
+    if source_format not in FORMATS:
+        raise ValueError(f"Unknown format {source_format!r}: one of {', '.join(FORMATS)}.")
     reader = TextReader(
-        text=text, template=template, headline=headline, today=today or timezone.localdate()
+        text=text,
+        template=template,
+        headline=headline,
+        today=today or timezone.localdate(),
+        language=language,
+        source_format=source_format,
     )
     return reader.read()
+
+
+def source_format_for(filename: str) -> str:
+    """The format a file's name says: .md/.markdown Markdown, .html/.htm a page, else text."""
+    name = filename.lower()
+    if name.endswith((".md", ".markdown")):
+        return "markdown"
+    if name.endswith((".html", ".htm")):
+        return "html"
+    return "text"

@@ -4,8 +4,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-BARE_BULLET = re.compile(r"^\s*[-*•–+]\s*$")
-BULLET = re.compile(r"^\s*(?:[-*•–+]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
+# An en dash opening a line is prose (a dash of dialogue, a sentence), never a list marker.
+BARE_BULLET = re.compile(r"^\s*[-*•+]\s*$")
+BULLET = re.compile(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s+(?P<text>\S.*)$")
 MARKDOWN_HEADING = re.compile(r"^\s*(?P<level>#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 LABELLED_POINT = re.compile(r"^(?P<label>[A-Z][^:.!?]{1,60}):\s+(?P<text>\S.*)$")
 SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]?\s+(?=[“\"‘(]?[A-Z0-9])")
@@ -21,6 +22,26 @@ def normalise_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     text = text.replace("\u00a0", " ").replace("\u202f", " ")
     return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
+TAG_LIKE = re.compile(r"<(?=[A-Za-z/!?])")
+LINE_START_MARKUP = re.compile(r"^(\s*)(#|>|[-=+]+\s*$|[-+]\s)")
+LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)]\s)")
+
+
+def markdown_escaped(text: str) -> str:
+    """Plain text as Markdown that reads as it was typed: asterisks, underscores, brackets and
+    backticks escaped, a "#" or ">" opening a line, a line of "---" or "___" kept as characters,
+    and "<" before a letter written as an entity so no tag is made."""
+    lines = []
+    for line in text.split("\n"):
+        line = MARKDOWN_SPECIAL.sub(r"\\\1", line)
+        line = TAG_LIKE.sub("&lt;", line)
+        line = LINE_START_MARKUP.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+        line = LINE_START_NUMBER.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 @dataclass

@@ -20,6 +20,7 @@ def test_checks_run_in_the_order_the_checklist_has_always_shown():
         "spelling",
         "spacing",
         "attribution",
+        "furniture",
         "entity_freshness",
         "entity_suggestions",
     ]

@@ -157,7 +157,7 @@ def test_checklist_offers_a_one_click_link_and_a_dictionary_link(desk):
         "<strong>Ines Varga</strong>: “Ines Varga” is mentioned in “What&#x27;s happened”" in page
     )
     assert f"/admin/desk/stories/{story.pk}/entities/link/" in page
-    assert "/admin/stories/dictionaryword/add/?word=flexirota" in page
+    assert f"/admin/desk/stories/{story.pk}/dictionary/add/?word=flexirota" in page
     assert "<strong>Forecast and Implications</strong>: “flexirota”" in page
     assert "/admin/desk/import/" in page and "/admin/desk/entities/stale/" in page
 

@@ -5,14 +5,21 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from stories.importing import StoryImportRefused, story_import, story_text_parse
+from stories.importing import (
+    StoryImportRefused,
+    source_format_for,
+    story_import,
+    story_imported_before,
+    story_text_parse,
+)
 from stories.models import StoryTemplate
 
 
 class Command(BaseCommand):
     help = (
-        "Read FILE (plain text or Markdown laid out like the seed stories) into a draft story of "
-        "the given template. Prints what was understood, and the new draft's slug on the last line."
+        "Read FILE (.txt plain text, .md Markdown, laid out like the seed stories; or a saved "
+        ".html page, whose headline and main text are extracted) into a draft story of the given "
+        "template. Prints what was understood, and the draft's slug on the last line."
     )
 
     def add_arguments(self, parser):
@@ -20,8 +27,26 @@ class Command(BaseCommand):
         parser.add_argument("--template", required=True, help="Template slug, e.g. explainer.")
         parser.add_argument("--by", default="", help="Username of the author (the byline).")
         parser.add_argument("--headline", default="", help="Use this headline, not the text's.")
+        parser.add_argument(
+            "--language",
+            default="",
+            help="The story's language (BCP 47, e.g. en, de, de-CH); detected from the text if "
+            "not given.",
+        )
+        again = parser.add_mutually_exclusive_group()
+        again.add_argument(
+            "--update",
+            action="store_true",
+            help="A story with this headline exists: replace its text and parts with the file's "
+            "(drafts only).",
+        )
+        again.add_argument(
+            "--new",
+            action="store_true",
+            help="A story with this headline exists: import a separate draft anyway.",
+        )
 
-    def handle(self, *args, file, template, by, headline, **options):
+    def handle(self, *args, file, template, by, headline, language, update, new, **options):
         path = Path(file)
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -40,11 +65,26 @@ class Command(BaseCommand):
             author = get_user_model().objects.filter(username=by).first()
             if author is None:
                 raise CommandError(f"No user “{by}”: give an existing username to --by.")
-        draft = story_text_parse(text=text, template=story_template, headline=headline)
+        draft = story_text_parse(
+            text=text,
+            template=story_template,
+            headline=headline,
+            language=language,
+            source_format=source_format_for(path.name),
+        )
         for note in draft.notes:
             self.stdout.write(f"note: {note}")
+        existing = story_imported_before(draft) if draft.can_save else None
+        if existing is not None and not (update or new):
+            raise CommandError(
+                f"A story with this headline exists: “{existing.headline}” ({existing.slug}, "
+                f"{existing.get_status_display().lower()}). Run again with --update to replace "
+                "its text with this file's, or with --new to import a separate draft."
+            )
+        if update and existing is None:
+            raise CommandError("No story has this headline: nothing to update; leave out --update.")
         try:
-            story = story_import(draft=draft, by=author)
+            story = story_import(draft=draft, by=author, update=existing if update else None)
         except StoryImportRefused as refused:
             raise CommandError(" ".join(refused.problems)) from None
         counts = [
@@ -54,7 +94,8 @@ class Command(BaseCommand):
             (len(draft.entities), "entity", "entities", ""),
         ]
         self.stdout.write(
-            f"Imported “{story.headline}” as a draft ({story_template.name}): "
+            f"{'Updated' if update else 'Imported'} “{story.headline}” as a draft "
+            f"({story_template.name}, {story.language}): "
             + ", ".join(f"{n} {one if n == 1 else many}{tail}" for n, one, many, tail in counts)
             + f". Check it with: manage.py check_story {story.slug}"
         )
