@@ -15,6 +15,16 @@ urlpatterns = [
         name="story-link-entity",
     ),
     path(
+        "stories/<int:story_id>/checklist/accept/",
+        desk_views.story_warning_accept,
+        name="story-warning-accept",
+    ),
+    path(
+        "stories/<int:story_id>/checklist/reopen/",
+        desk_views.story_warning_reopen,
+        name="story-warning-reopen",
+    ),
+    path(
         "stories/<int:story_id>/dictionary/add/",
         desk_views.story_dictionary_add,
         name="story-dictionary-add",

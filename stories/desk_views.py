@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from stories import permissions, services
+from stories import permissions, services, workflow
 from stories.checks import entities_stale, entity_review_cutoff, story_language
 from stories.importing import (
     MAX_TEXT_CHARS,
@@ -205,6 +205,51 @@ def story_dictionary_add(request, story_id: int):
         return HttpResponseBadRequest("Say which word to add (in “word”).")
     query = urlencode({"word": word, "language": story_language(story)})
     return HttpResponseRedirect(f"{reverse('admin:stories_dictionaryword_add')}?{query}")
+
+
+def _back_to_story(request, story) -> HttpResponseRedirect:
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("admin:stories_story_change", args=[story.pk])
+    return HttpResponseRedirect(back + "#checklist")
+
+
+@require_POST
+@admin.site.admin_view
+def story_warning_accept(request, story_id: int):
+    """The checklist's "Accept": an editor quiets one warning, with a note, until its text
+    changes."""
+    story = get_object_or_404(Story, pk=story_id)
+    try:
+        services.story_warning_accept(
+            story=story,
+            by=request.user,
+            fingerprint=request.POST.get("fingerprint", ""),
+            note=request.POST.get("note", ""),
+        )
+    except workflow.TransitionForbidden as refused:
+        raise PermissionDenied(str(refused)) from refused
+    except workflow.TransitionRefused as refused:
+        messages.error(request, f"Not accepted: {refused}")
+    else:
+        messages.success(request, "Warning accepted; it stays quiet until its text changes.")
+    return _back_to_story(request, story)
+
+
+@require_POST
+@admin.site.admin_view
+def story_warning_reopen(request, story_id: int):
+    story = get_object_or_404(Story, pk=story_id)
+    try:
+        services.story_warning_reopen(
+            story=story, by=request.user, fingerprint=request.POST.get("fingerprint", "")
+        )
+    except workflow.TransitionForbidden as refused:
+        raise PermissionDenied(str(refused)) from refused
+    messages.success(request, "The warning is back on the checklist.")
+    return _back_to_story(request, story)
 
 
 class EntityReviewFilter(SimpleListFilter):

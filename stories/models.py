@@ -566,3 +566,32 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.event} for {self.story}"
+
+
+class CheckAcknowledgement(models.Model):
+    """An editor's "seen, and it stands" on one checklist warning, with why.
+
+    Tied to the warning's exact wording (which quotes the text it is about), so the warning
+    comes back as soon as that text changes. Internal: not part of the story's version.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="acknowledgements")
+    code = models.CharField(max_length=60)
+    target = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)
+    note = models.TextField(validators=[validate_multi_line_text])
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "code", "target", "fingerprint"], name="one_acknowledgement"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} on {self.target} accepted"

@@ -96,6 +96,12 @@ def needs_live_confirmation(story) -> bool:
     return story.status == "published"
 
 
+def may_accept_warnings(user, story) -> bool:
+    """Accepting a checklist warning ("seen, it stands") is an editor's call on another
+    writer's story, as approving it is."""
+    return is_editor(user) and not has_written(user, story)
+
+
 def manages_people(user) -> bool:
     """May see the newsroom's accounts, their e-mail addresses and roles: account managers
     only. Everyone on staff may still find a colleague by name for a byline."""

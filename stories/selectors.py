@@ -21,6 +21,7 @@ from sources.models import Citation, LinkStatus
 from stories import visibility
 from stories.models import (
     Byline,
+    CheckAcknowledgement,
     Entity,
     Story,
     StoryEntity,
@@ -311,3 +312,11 @@ def author_public_stories(*, user) -> QuerySet[Story]:
         .prefetch_related(BYLINES)
         .order_by("-published_at", "-id")
     )
+
+
+def story_acknowledgements(story: Story) -> dict:
+    """The checklist warnings editors accepted on this story, by the warning's fingerprint."""
+    return {
+        ack.fingerprint: ack
+        for ack in CheckAcknowledgement.objects.filter(story=story).select_related("by")
+    }

@@ -300,14 +300,11 @@ class StoryAdmin(admin.ModelAdmin):
             "deleted": len(changes.deleted),
         }
         if change:
-            # The cheap checks on every save, so the journalist sees the count before submitting.
-            findings = checks.story_findings(form.instance, cheap_only=True)
-            level = (
-                messages.WARNING
-                if any(f.severity == checks.ERROR for f in findings)
-                else messages.INFO
-            )
-            self.message_user(request, checks.findings_summary(findings), level)
+            # The same checklist as the panel (and remembered for it once the save commits),
+            # so the counts here and there always agree.
+            checklist = services.story_checklist(story, in_save=True)
+            level = messages.WARNING if checklist["errors"] else messages.INFO
+            self.message_user(request, checks.findings_summary(checklist["open"]), level)
 
     @staticmethod
     def sections_typed_before_saving(request, story) -> list:

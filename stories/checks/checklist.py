@@ -4,9 +4,10 @@ import logging
 from collections.abc import Iterable
 
 from django.core.cache import cache
+from django.db import transaction
 
 from stories.checks.passages import citation_label
-from stories.checks.registry import Finding, story_findings
+from stories.checks.registry import ERROR, Finding, story_findings
 from stories.models import Story
 from stories.selectors import story_with_parts
 
@@ -26,6 +27,7 @@ def finding_labels(story: Story, findings: Iterable[Finding] = ()) -> dict[str, 
     """
     labels = {"story": "Story", "headline": "Headline", "summary": "Summary"}
     labels["dateline"] = "Dateline"
+    labels["entities"] = "Entities"
     for section in story.sections.all():
         labels[section.key] = section.heading
     for number, item in enumerate(story.faq_items.all(), start=1):
@@ -65,11 +67,13 @@ def desk_changed() -> None:
         log.warning("Could not mark cached checklists stale: the cache is unreachable.")
 
 
-def checklist_cached(story: Story) -> tuple[list[Finding], dict]:
+def checklist_cached(story: Story, *, remember_on_commit: bool = False) -> tuple[list, dict]:
     """The panel's findings and labels, computed once per story version and rendition and per
     desk generation: re-rendering the admin page does not run every check again.
 
     Freshness findings depend on the date too; the entry lives CHECKLIST_SECONDS at most.
+    Computed inside a save (`remember_on_commit`), it is remembered only once the save
+    commits: a rolled-back version number must not keep findings it never had.
     """
     try:
         key = f"checks:panel:{story.pk}:{story.version}:{story.rendition}:{desk_generation()}"
@@ -80,9 +84,29 @@ def checklist_cached(story: Story) -> tuple[list[Finding], dict]:
         full = story_with_parts(Story.objects.filter(pk=story.pk)).get()
         findings = story_findings(full)
         cached = (findings, finding_labels(full, findings))
-        if key:
-            try:
-                cache.set(key, cached, CHECKLIST_SECONDS)
-            except Exception:  # noqa: BLE001
-                log.warning("Could not cache the checklist of story %s.", story.pk)
+        if key and remember_on_commit:
+            entry = cached
+            transaction.on_commit(lambda: _remember(key, entry, story.pk), robust=True)
+        elif key:
+            _remember(key, cached, story.pk)
     return cached
+
+
+def _remember(key: str, entry, story_id: int) -> None:
+    try:
+        cache.set(key, entry, CHECKLIST_SECONDS)
+    except Exception:  # noqa: BLE001
+        log.warning("Could not cache the checklist of story %s.", story_id)
+
+
+def checklist_open(findings: list, acknowledged: dict) -> tuple[list, list]:
+    """The findings still to act on, and the warnings an editor accepted (with the
+    acknowledgement), by each warning's exact wording. Errors are never set aside."""
+    open_, accepted = [], []
+    for finding in findings:
+        ack = acknowledged.get(finding.fingerprint) if finding.severity != ERROR else None
+        if ack is None:
+            open_.append(finding)
+        else:
+            accepted.append((finding, ack))
+    return open_, accepted

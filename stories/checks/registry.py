@@ -1,5 +1,6 @@
 """The registry: what a finding is, how checks register, and one run of all of them."""
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
@@ -21,6 +22,12 @@ class Finding:
     target: str = "story"
     # What a one-click fix acts on (the unknown word, the entity's id); not part of the output.
     subject: str = field(default="", compare=False, repr=False)
+
+    @property
+    def fingerprint(self) -> str:
+        """The warning exactly as worded (its message quotes the text it is about): an
+        acknowledgement holds until the text, and so the wording, changes."""
+        return hashlib.sha256(f"{self.code}|{self.target}|{self.message}".encode()).hexdigest()
 
     def as_dict(self) -> dict:
         """The finding for scripts and JSON: severity, code, message and target."""

@@ -9,6 +9,11 @@ every edge to that: tests/write_contract.py). See docs/architecture.md.
 - `sources.services`: what fetching a cited page changes on its citation.
 """
 
+from stories.services.checklist import (
+    story_checklist,
+    story_warning_accept,
+    story_warning_reopen,
+)
 from stories.services.editing import (
     EDITABLE_FIELDS,
     STORY_PARTS,
@@ -31,6 +36,9 @@ from stories.services.editing import (
 )
 
 __all__ = [
+    "story_checklist",
+    "story_warning_accept",
+    "story_warning_reopen",
     "EDITABLE_FIELDS",
     "STORY_PARTS",
     "LiveUpdateUnconfirmed",

@@ -230,3 +230,18 @@ def test_story_form_has_no_serious_accessibility_faults(browser, live_server, ne
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
     violations = serious_violations(page)
     assert not violations, json.dumps(violations, indent=1)
+
+
+def test_a_checklist_item_leads_to_its_field(browser, live_server, newsroom):
+    base = live_server.url
+    story = Story.objects.get(status=StoryStatus.DRAFT)
+    page = log_in(browser, base, "journalist", viewport=DESKTOP)
+    page.goto(f"{base}/admin/stories/story/{story.pk}/change/")
+    # The demo draft's "What's behind the headline?" is required and empty: an error item.
+    item = page.locator("#checklist .checklist-go", has_text="What's behind the headline?")
+    item.first.click()
+    focused = page.evaluate("document.activeElement.name")
+    expected = section(page, "What's behind the headline?").get_attribute("name")
+    assert focused == expected
+    box = section(page, "What's behind the headline?").bounding_box()
+    assert 0 <= box["y"] < page.viewport_size["height"]

@@ -79,3 +79,12 @@ def test_case_matters_where_it_makes_a_name():
     section.body = "The US bought Apple shares."
     section.save()
     assert len(suggestions(story)) == 2
+
+
+def test_cards_never_reviewed_are_one_item_per_story_naming_them_all():
+    cards = [factories.EntityFactory(name=f"Card {n}", reviewed_at=None) for n in range(3)]
+    old = factories.EntityFactory(name="Blue Strait Lines", reviewed_at=days_ago(181))
+    found = stale(linked_story(*cards, old))
+    assert set(found) == {"entities", f"entity:{old.pk}"}
+    assert found["entities"].message.startswith("3 entity cards have never been reviewed")
+    assert all(f"“Card {n}”" in found["entities"].message for n in range(3))

@@ -154,11 +154,12 @@ def test_checklist_offers_a_one_click_link_and_a_dictionary_link(desk):
     page = desk.get(f"/admin/stories/story/{story.pk}/change/").content.decode()
     assert f'data-entity="{varga.pk}"' in page
     assert (
-        "<strong>Ines Varga</strong>: “Ines Varga” is mentioned in “What&#x27;s happened”" in page
+        "<strong>Ines Varga</strong></a>: “Ines Varga” is mentioned in “What&#x27;s happened”"
+        in page
     )
     assert f"/admin/desk/stories/{story.pk}/entities/link/" in page
     assert f"/admin/desk/stories/{story.pk}/dictionary/add/?word=flexirota" in page
-    assert "<strong>Forecast and Implications</strong>: “flexirota”" in page
+    assert "<strong>Forecast and Implications</strong></a>: “flexirota”" in page
     assert "/admin/desk/import/" in page and "/admin/desk/entities/stale/" in page
 
 

@@ -33,7 +33,8 @@ function storyForm() {
   let savedEdits = 0;
   let submitting = false;
   const dirty = () => edits !== savedEdits;
-  const changed = () => { edits += 1; };
+  // Only fields the form sends count (the checklist's note box, for one, is not the story's).
+  const changed = (event) => { if (!event || !event.target || event.target.name) edits += 1; };
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   form.addEventListener("submit", () => { submitting = true; });
@@ -339,6 +340,58 @@ function storyForm() {
     templateSelect.addEventListener("change", showTemplateSections);
     showTemplateSections();
   }
+
+  // --- The checklist leads to the field each item is about ----------------------------------
+  function rowOf(prefix, pk) {
+    const id = form.querySelector(`input[name^="${prefix}-"][name$="-id"][value="${pk}"]`);
+    return id && id.closest(".inline-related, tr.form-row");
+  }
+
+  function fieldFor(target, label) {
+    if (target === "headline" || target === "summary") return document.getElementById(`id_${target}`);
+    if (target === "dateline") return document.getElementById("id_dateline_place");
+    if (target === "entities") return document.querySelector("#entity_links-group");
+    const part = target.match(/^(faq|citation):(\d+)$/);
+    if (part) {
+      const row = rowOf(part[1] === "faq" ? "faq_items" : "citations", part[2]);
+      return row && row.querySelector("input[type=text], textarea, select");
+    }
+    const entity = target.match(/^entity:(\d+)$/);
+    if (entity) {
+      const select = Array.from(form.querySelectorAll('select[name^="entity_links-"][name$="-entity"]'))
+        .find((field) => field.value === entity[1]);
+      return select || document.querySelector("#entity_links-group");
+    }
+    // A section, by its heading.
+    const heading = Array.from(form.querySelectorAll("#sections-group .section-heading"))
+      .find((strong) => strong.textContent.trim() === label);
+    const row = heading && heading.closest(".inline-related");
+    if (!row) return null;
+    const body = row.querySelector("textarea");
+    if (body) return body;
+    const items = row.querySelector(".help a[href^='#']"); // a section whose items are below
+    return items ? document.querySelector(items.getAttribute("href")) : row;
+  }
+
+  document.querySelectorAll("#checklist .checklist-go").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      const field = fieldFor(link.dataset.target, link.textContent.trim());
+      if (!field) return; // the story as a whole: stay on the checklist
+      event.preventDefault();
+      const row = field.closest(".inline-related");
+      if (row && row.classList.contains("folded")) fold(row, true);
+      field.scrollIntoView({ block: "center" });
+      if (!field.matches("input, textarea, select")) field.setAttribute("tabindex", "-1");
+      field.focus({ preventScroll: true });
+    });
+  });
+  document.querySelectorAll("#checklist .checklist-note").forEach((note) => {
+    note.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
+      event.preventDefault(); // never the story's Save
+      note.closest("details").querySelector(".checklist-accept-button").click();
+    });
+  });
 
   // --- Names for screen readers -----------------------------------------------------------
   // A tabular inline's inputs are labelled only by their column's heading: name each one.
