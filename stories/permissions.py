@@ -97,9 +97,9 @@ def needs_live_confirmation(story) -> bool:
 
 
 def may_accept_warnings(user, story) -> bool:
-    """Accepting a checklist warning ("seen, it stands") is an editor's call on another
-    writer's story, as approving it is."""
-    return is_editor(user) and not has_written(user, story)
+    """Accepting a checklist warning ("seen, it stands") is an editor's call, not the call of
+    someone on the byline. Accepted warnings stay listed, so whoever approves still sees them."""
+    return is_editor(user) and not is_author(user, story)
 
 
 def manages_people(user) -> bool:

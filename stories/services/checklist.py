@@ -13,7 +13,7 @@ def story_warning_accept(*, story: Story, by, fingerprint: str, note: str) -> Ch
     """Quiet one warning on a story until the text it is about changes, saying why."""
     if not permissions.may_accept_warnings(by, story):
         raise TransitionForbidden(
-            "Only an editor who did not write this story can accept its warnings."
+            "Only an editor who is not on this story's byline can accept its warnings."
         )
     note = (note or "").strip()
     if not note:
@@ -40,7 +40,7 @@ def story_warning_accept(*, story: Story, by, fingerprint: str, note: str) -> Ch
 def story_warning_reopen(*, story: Story, by, fingerprint: str) -> int:
     """Put an accepted warning back on the checklist."""
     if not permissions.may_accept_warnings(by, story):
-        raise TransitionForbidden("Only an editor who did not write this story can reopen it.")
+        raise TransitionForbidden("Only an editor who is not on the byline can reopen it.")
     deleted, _ = CheckAcknowledgement.objects.filter(story=story, fingerprint=fingerprint).delete()
     return deleted
 

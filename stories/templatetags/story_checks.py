@@ -22,7 +22,8 @@ def story_checklist(context, story):
     user = getattr(request, "user", None)
     can_link = bool(user and user.has_perm("stories.change_story"))
     can_add_word = bool(user and user.has_perm("stories.add_dictionaryword"))
-    can_accept = permissions.may_accept_warnings(user, story)
+    any_warning = any(f.severity != "error" for f in checklist["open"]) or checklist["accepted"]
+    can_accept = bool(any_warning) and permissions.may_accept_warnings(user, story)
     dictionary_add = reverse("admin:stories_dictionaryword_add")
     rows = []
     for finding in checklist["open"]:
