@@ -11,20 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import (
     Http404,
-    HttpResponse,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
-    JsonResponse,
 )
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
-from reversion.models import Version
 
 from stories import checks, permissions, revisions, selectors, services, visibility, workflow
+from stories.admin.editing import StoryEditingViews
 from stories.admin.parts import (
     BylineInline,
     CorrectionInline,
@@ -35,6 +32,8 @@ from stories.admin.parts import (
     StoryTransitionInline,
     story_editable,
 )
+from stories.admin.revisions import StoryRevisionViews
+from stories.admin.wording import person, when
 from stories.models import (
     Byline,
     SectionKind,
@@ -44,17 +43,6 @@ from stories.models import (
     StoryTemplate,
     StoryTransition,
 )
-from stories.rendering import render_markdown
-
-
-def _when(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-
-
-def _person(user) -> str:
-    if user is None:
-        return "Someone (or the scheduler)"
-    return user.get_full_name() or user.get_username()
 
 
 class StoryAdminForm(forms.ModelForm):
@@ -120,7 +108,7 @@ class StoryAdminForm(forms.ModelForm):
         )
         opened = f"you opened version {loaded}" if loaded else "your form has no version"
         return (
-            f"{_person(current.updated_by)} changed this story at {_when(current.updated_at)}"
+            f"{person(current.updated_by)} changed this story at {when(current.updated_at)}"
             f"{did}, after you opened it: it is now version {current.version}; {opened}. "
             "Nothing was saved, so nothing of theirs was overwritten. Your text is still in the "
             "form below: copy what you need, reload the page to see their changes, and apply "
@@ -129,7 +117,7 @@ class StoryAdminForm(forms.ModelForm):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(StoryEditingViews, StoryRevisionViews, admin.ModelAdmin):
     form = StoryAdminForm
     list_display = ["headline", "template", "status", "byline_names", "published_at", "updated_at"]
     list_filter = [
@@ -451,9 +439,9 @@ class StoryAdmin(admin.ModelAdmin):
             return False
         done = f"“{story.headline}” {step.done}"
         if action == "schedule":
-            done += f": it goes live at {_when(story.scheduled_for)}"
+            done += f": it goes live at {when(story.scheduled_for)}"
         elif action == "publish" and story.embargo_until and not visibility.story_is_visible(story):
-            done += f", under embargo until {_when(story.embargo_until)}"
+            done += f", under embargo until {when(story.embargo_until)}"
         messages.success(request, done + ".")
         return True
 
@@ -612,62 +600,6 @@ class StoryAdmin(admin.ModelAdmin):
             },
         )
 
-    def autosave_view(self, request, object_id):
-        """Save a draft's form in the background, exactly as the Save button would (the same
-        checks, the same service call), and answer in JSON. A save that is refused (someone
-        saved a newer version, a field is invalid) changes nothing and says why."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        story = self._story_or_404(request, object_id)
-        if story.status != StoryStatus.DRAFT or not permissions.story_can_edit(request.user, story):
-            return JsonResponse(
-                {"saved": False, "errors": ["Only a draft you may edit is saved as you type."]},
-                status=403,
-            )
-        response = self.changeform_view(request, object_id)
-        list(messages.get_messages(request))  # an autosave leaves no message for the next page
-        saved = getattr(request, "story_saved", None)
-        if saved is not None:
-            return JsonResponse(
-                {"saved": True, "at": timezone.localtime().strftime("%H:%M:%S"), **saved}
-            )
-        errors = self.form_errors(response)
-        conflict = any("after you opened it" in error for error in errors)
-        return JsonResponse({"saved": False, "errors": errors}, status=409 if conflict else 400)
-
-    @staticmethod
-    def form_errors(response) -> list[str]:
-        context = getattr(response, "context_data", None) or {}
-        adminform = context.get("adminform")
-        errors = list(adminform.form.non_field_errors()) if adminform else []
-        if adminform:
-            for name, field_errors in adminform.form.errors.items():
-                if name != "__all__":
-                    label = (
-                        adminform.form.fields[name].label if name in adminform.form.fields else name
-                    )
-                    errors += [f"{label}: {error}" for error in field_errors]
-        for inline in context.get("inline_admin_formsets", []):
-            noun = inline.opts.verbose_name_plural
-            errors += [f"{noun}: {e}" for e in inline.formset.non_form_errors()]
-            for index, form_errors in enumerate(inline.formset.errors):
-                for name, field_errors in form_errors.items():
-                    errors += [f"{noun} #{index + 1}, {name}: {e}" for e in field_errors]
-        return errors or ["Not saved: check the form."]
-
-    def preview_view(self, request):
-        """A section's Markdown as readers will see it: the public page's renderer and
-        sanitiser, for the live preview beside the editor."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not (
-            request.user.has_perm("stories.change_story")
-            or request.user.has_perm("stories.add_story")
-        ):
-            raise PermissionDenied
-        text = next((v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"), "")
-        return HttpResponse(render_markdown(text[:200_000]) or '<p class="quiet">Nothing yet.</p>')
-
     def workflow_view(self, request, object_id, action):
         """POST a step without the form (scripts, links): acts on the story as saved."""
         if request.method != "POST":
@@ -675,95 +607,6 @@ class StoryAdmin(admin.ModelAdmin):
         story = self._story_or_404(request, object_id)
         self.check_action_allowed(request, story, action)
         self.take_step(request, story, action)
-        return HttpResponseRedirect(reverse("admin:stories_story_change", args=[story.pk]))
-
-    def revisions_view(self, request, object_id):
-        story = self._story_or_404(request, object_id)
-        versions = list(revisions.story_versions(story))
-        return self._page(
-            request,
-            "admin/stories/story/revisions.html",
-            story,
-            title=f"Revisions of “{story}”",
-            versions=versions,
-            can_restore=permissions.story_can_edit(request.user, story),
-        )
-
-    def revision_compare_view(self, request, object_id):
-        story = self._story_or_404(request, object_id)
-        versions = revisions.story_versions(story)
-        chosen = [request.GET.get("from"), request.GET.get("to")]
-        if not all(chosen):
-            latest = list(versions[:2])
-            if len(latest) < 2:
-                messages.info(request, "There is only one revision: nothing to compare yet.")
-                return HttpResponseRedirect(
-                    reverse("admin:stories_story_revisions", args=[story.pk])
-                )
-            chosen = [latest[1].pk, latest[0].pk]
-        try:
-            older = get_object_or_404(versions, pk=int(chosen[0]))
-            newer = get_object_or_404(versions, pk=int(chosen[1]))
-        except ValueError:
-            raise Http404("Pick two revisions of this story.") from None
-        if older.revision.date_created > newer.revision.date_created:
-            older, newer = newer, older
-        return self._page(
-            request,
-            "admin/stories/story/revision_compare.html",
-            story,
-            title=f"What changed in “{story}”",
-            older=older,
-            newer=newer,
-            changes=revisions.revision_changes(older, newer),
-            can_restore=permissions.story_can_edit(request.user, story),
-        )
-
-    def revision_restore_view(self, request, object_id, version_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        story = self._story_or_404(request, object_id)
-        version = get_object_or_404(revisions.story_versions(story), pk=version_id)
-        try:
-            services.story_restore_revision(story=story, version=version, by=request.user)
-        except workflow.TransitionForbidden as refused:
-            raise PermissionDenied(str(refused)) from refused
-        except workflow.TransitionRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(
-                request,
-                f"Restored the revision of {_when(version.revision.date_created)}. The text "
-                "before it is kept as a revision too.",
-            )
-        return HttpResponseRedirect(reverse("admin:stories_story_change", args=[story.pk]))
-
-    def _can_recover(self, request) -> bool:
-        return permissions.is_editor(request.user) and request.user.has_perm("stories.delete_story")
-
-    def deleted_view(self, request):
-        if not self._can_recover(request):
-            raise PermissionDenied
-        return self._page(
-            request,
-            "admin/stories/story/deleted.html",
-            None,
-            title="Deleted stories",
-            versions=revisions.deleted_story_versions(),
-        )
-
-    def recover_view(self, request, version_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self._can_recover(request):
-            raise PermissionDenied
-        version = get_object_or_404(Version.objects.get_for_model(Story), pk=version_id)
-        try:
-            story = services.story_recover(version=version, by=request.user)
-        except workflow.WorkflowError as refused:
-            messages.error(request, str(refused))
-            return HttpResponseRedirect(reverse("admin:stories_story_deleted"))
-        messages.success(request, f"“{story}” is back, as {story.get_status_display().lower()}.")
         return HttpResponseRedirect(reverse("admin:stories_story_change", args=[story.pk]))
 
     def changelist_view(self, request, extra_context=None):
