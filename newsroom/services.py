@@ -439,6 +439,7 @@ def preview_link_create(
             " days."
         )
     token = secrets.token_urlsafe(32)
+    now = timezone.now()
     with transaction.atomic():
         current = Story.objects.get(pk=story.pk)
         version = revision_id = None
@@ -453,7 +454,8 @@ def preview_link_create(
             revision_id=revision_id,
             note=note.strip()[:200],
             created_by=by,
-            expires_at=timezone.now() + dt.timedelta(hours=hours),
+            created_at=now,
+            expires_at=now + dt.timedelta(hours=hours),
         )
     return link, token
 

@@ -306,7 +306,6 @@ def _private(response):
     return response
 
 
-@never_cache
 @require_GET
 def preview_page(request, link_id: int, token: str):
     """A draft as readers would see it, for someone without an account; 410 once expired or
