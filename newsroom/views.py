@@ -249,11 +249,12 @@ def preview_revoke(request, link_id: int):
 @require_GET
 def inbox(request):
     items = selectors.inbox_items(user=request.user)
+    unread = sum(1 for item in items if item.read_at is None)
     context = {
         **_admin_context(request),
-        "title": "Newsroom inbox",
+        "title": f"Newsroom inbox ({unread} unread)",
         "items": items,
-        "unread": sum(1 for item in items if item.read_at is None),
+        "unread": unread,
     }
     return render(request, "newsroom/inbox.html", context)
 

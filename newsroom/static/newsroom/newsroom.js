@@ -25,11 +25,11 @@
     var data = new FormData();
     data.append("csrfmiddlewaretoken", csrf());
     var scope = button.closest(".newsroom-thread, .newsroom-new-thread, .newsroom-previews, .comment") || panel;
-    scope.querySelectorAll("input[name^=newsroom_], textarea[name^=newsroom_], select[name^=newsroom_]")
-      .forEach(function (field) {
-        if (field.type === "checkbox") { if (field.checked) data.append(field.name, "on"); }
-        else data.append(field.name, field.value);
-      });
+    scope.querySelectorAll("[data-field]").forEach(function (field) {
+      if (field.closest(".comment") && !button.closest(".comment")) return; // another box's
+      if (field.type === "checkbox") { if (field.checked) data.append(field.dataset.field, "on"); }
+      else data.append(field.dataset.field, field.value);
+    });
     return data;
   }
 
@@ -38,7 +38,7 @@
     if (!button) return;
     event.preventDefault();
     button.disabled = true;
-    fetch(button.getAttribute("formaction"), {
+    fetch(button.dataset.action, {
       method: "POST", credentials: "same-origin", body: fieldsFor(button),
       headers: { "X-Newsroom": "1" },
     }).then(function (r) {
@@ -102,6 +102,7 @@
   if (!bar) return;
   var section = "";
   var others = [];
+  var every = 20; // seconds; the server says how often
   function sectionOf(element) {
     var box = element.closest && element.closest(".inline-related");
     var key = box && box.querySelector("input[name$='-key']");
@@ -131,9 +132,13 @@
     var data = new FormData();
     data.append("csrfmiddlewaretoken", csrf());
     data.append("section", section);
-    fetch(bar.dataset.url, { method: "POST", credentials: "same-origin", body: data })
+    return fetch(bar.dataset.url, { method: "POST", credentials: "same-origin", body: data })
       .then(function (r) { return r.ok ? r.json() : { others: [] }; })
-      .then(function (answer) { others = answer.others || []; render(); })
+      .then(function (answer) {
+        others = answer.others || [];
+        if (answer.every) every = answer.every;
+        render();
+      })
       .catch(function () {});
   }
   document.addEventListener("focusin", function (event) {
@@ -141,6 +146,8 @@
     var now = sectionOf(event.target);
     if (now !== section) { section = now; beat(); }
   });
-  beat();
-  setInterval(beat, 20000);
+  function loop() {
+    beat().then(function () { window.setTimeout(loop, every * 1000); });
+  }
+  loop();
 })();
