@@ -111,3 +111,13 @@ def test_the_story_page_includes_the_panel_and_keeps_its_queries(desk, client):
         html = client.get(url).content.decode()
     assert 'id="discussion"' in html and "newsroom/newsroom.js" in html
     assert len(after) == len(before)
+
+
+def test_the_admin_lists_threads_and_preview_links_read_only(desk, superuser, client):
+    services.thread_start(story=desk["story"], by=desk["editor"], body="Note", blocking=True)
+    services.preview_link_create(story=desk["story"], by=desk["editor"])
+    client.force_login(superuser)
+    assert client.get("/admin/newsroom/thread/").status_code == 200
+    html = client.get("/admin/newsroom/previewlink/").content.decode()
+    assert desk["story"].headline in html and "token_hash" not in html
+    assert client.get("/admin/newsroom/thread/add/").status_code == 403
