@@ -1,6 +1,6 @@
 import pytest
 
-from stories.models import Byline, Story, StoryStatus
+from stories.models import Story, StoryStatus
 from tests import factories
 
 
@@ -28,6 +28,3 @@ def move(story, status, **fields):
 
 def in_review(story):
     return move(story, StoryStatus.IN_REVIEW)
-
-
-__all__ = ["Byline", "in_review", "move"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from newsroom import services
 from newsroom.models import PreviewLink, PreviewOpen
 from stories.services import StoryChanges, story_update
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +76,6 @@ def test_lifetimes_are_bounded_and_only_editors_of_the_story_create_links(desk):
 
 
 def test_a_token_opens_only_its_own_link_and_a_wrong_one_is_a_404(desk, client):
-    from tests import factories
-
     other_story = factories.story(by=desk["author"], headline="Another secret story")
     link, token = services.preview_link_create(story=desk["story"], by=desk["author"])
     other, other_token = services.preview_link_create(story=other_story, by=desk["author"])
