@@ -13,7 +13,7 @@ from newsroom.models import Thread
 from stories import checks
 from stories.models import Story
 from tests import factories
-from tests.browser.newsroom import log_in
+from tests.browser.newsroom import log_in, section
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,6 +49,16 @@ def test_two_people_discuss_a_story_and_a_blocking_thread_holds_it(
     editor.goto(change)
     editor.locator("#newsroom-presence .presence-chip", has_text="JR").wait_for()
     reporter.locator("#newsroom-presence .presence-chip", has_text="ED").wait_for()
+    # Both go to the same section: each is warned before they edit over each other.
+    section(editor, "What's happened").focus()
+    section(reporter, "What's happened").focus()
+    warning = reporter.locator(".presence-warning-inline")
+    warning.wait_for()
+    assert "Eddie Desk is editing this section too" in warning.inner_text()
+    in_section = 'el => el.parentElement.textContent.includes("What\'s happened")'
+    assert warning.evaluate(in_section)
+    assert reporter.locator("#newsroom-presence .presence-warning").is_visible()
+    screenshots(reporter, "journalist-presence")
 
     # The editor leaves a blocking comment on a citation, mentioning the journalist.
     editor.locator("#newsroom-body").wait_for()

@@ -62,16 +62,19 @@
   menu.hidden = true;
   document.body.appendChild(menu);
   var target = null;
+  var asked = 0; // only the latest question's answer may open the menu
   panel.addEventListener("input", function (event) {
     var box = event.target;
     if (!box.classList || !box.classList.contains("newsroom-mentionable")) return;
     var before = box.value.slice(0, box.selectionStart);
     var match = /(^|[^\w@.])@([\w.+-]*)$/.exec(before);
+    var question = ++asked;
     if (!match) { menu.hidden = true; return; }
     target = box;
     fetch(panel.dataset.mentionsUrl + "?q=" + encodeURIComponent(match[2]), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
+        if (question !== asked) return;
         menu.innerHTML = "";
         data.users.forEach(function (user) {
           var item = document.createElement("li");
@@ -85,6 +88,10 @@
         menu.style.top = (window.scrollY + rect.bottom) + "px";
         menu.hidden = !data.users.length;
       }).catch(function () { menu.hidden = true; });
+  });
+  panel.addEventListener("focusout", function () { asked += 1; menu.hidden = true; });
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { asked += 1; menu.hidden = true; }
   });
   menu.addEventListener("mousedown", function (event) {
     var item = event.target.closest("li");
@@ -101,6 +108,10 @@
   // Presence: who else has the story open, and a warning before two people edit one section.
   if (!bar) return;
   var section = "";
+  var sectionBox = null; // the section being edited: the warning is shown there too
+  var inline = document.createElement("p");
+  inline.className = "presence-warning presence-warning-inline";
+  inline.setAttribute("role", "alert");
   var others = [];
   var every = 20; // seconds; the server says how often
   function sectionOf(element) {
@@ -126,7 +137,12 @@
       warning.textContent = clash.map(function (p) { return p.name; }).join(", ") +
         " is editing this section too: agree who writes it before you save.";
       warning.hidden = false;
-    } else { warning.hidden = true; }
+      inline.textContent = warning.textContent;
+      if (sectionBox && inline.parentNode !== sectionBox) sectionBox.prepend(inline);
+    } else {
+      warning.hidden = true;
+      inline.remove();
+    }
   }
   function beat() {
     var data = new FormData();
@@ -144,7 +160,11 @@
   document.addEventListener("focusin", function (event) {
     if (panel.contains(event.target)) return;
     var now = sectionOf(event.target);
-    if (now !== section) { section = now; beat(); }
+    if (now !== section) {
+      section = now;
+      sectionBox = now ? event.target.closest(".inline-related") : null;
+      beat();
+    }
   });
   function loop() {
     beat().then(function () { window.setTimeout(loop, every * 1000); });
