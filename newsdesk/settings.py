@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "stories",
     "sources",
     "partners",
+    "newsroom",
 ]
 
 MIDDLEWARE = [
@@ -417,3 +418,23 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- The desk talks (newsroom/): comments, mentions, inbox, preview links, presence ----------
+# Mention e-mails wait this long after the first mention of a burst, so one e-mail carries them all.
+NEWSDESK_MENTION_EMAIL_DELAY_SECONDS = env.int("NEWSDESK_MENTION_EMAIL_DELAY_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "newsroom-mention-emails-sweep": {
+            "task": "newsroom.tasks.mention_emails_sweep_task",
+            "schedule": NEWSDESK_NOTIFY_SWEEP_SECONDS,
+            "options": {"expires": NEWSDESK_NOTIFY_SWEEP_SECONDS},
+        },
+    }
+)
+# Preview links: default and longest lifetime, and wrong tokens an address may try per hour.
+NEWSDESK_PREVIEW_HOURS = env.int("NEWSDESK_PREVIEW_HOURS", default=72)
+NEWSDESK_PREVIEW_MAX_HOURS = env.int("NEWSDESK_PREVIEW_MAX_HOURS", default=14 * 24)
+NEWSDESK_PREVIEW_MISSES_PER_HOUR = env.int("NEWSDESK_PREVIEW_MISSES_PER_HOUR", default=20)
+# Presence: a story page beats every NEWSDESK_PRESENCE_BEAT_SECONDS; an entry lives this long.
+NEWSDESK_PRESENCE_BEAT_SECONDS = env.int("NEWSDESK_PRESENCE_BEAT_SECONDS", default=20)
+NEWSDESK_PRESENCE_SECONDS = env.int("NEWSDESK_PRESENCE_SECONDS", default=50)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from newsroom.urls import preview_urlpatterns
 from stories.sitemaps import urlpatterns as sitemap_urls
 from stories.views import healthz
 
@@ -13,6 +14,7 @@ admin.site.index_title = "Newsroom"
 urlpatterns = [
     path("api/v1/", include("stories.api.urls")),  # first: the hottest paths resolve soonest
     path("admin/desk/", include("stories.desk_urls")),
+    path("admin/newsroom/", include("newsroom.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("sources/", include("sources.urls")),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("feeds/", include("stories.feeds")),
     path("", include(sitemap_urls)),
+    *preview_urlpatterns,
     path("", include("stories.urls")),
 ]
 

@@ -149,3 +149,39 @@ def refusal(action: str, story, user) -> str | None:
             )
         return None
     return f"Unknown action “{action}”."
+
+
+# --- The desk's conversation (newsroom): comments, mentions, preview links --------------------
+
+
+def story_can_view(user, story) -> bool:
+    """Sees the story in the admin (staff who may read stories: every journalist and editor),
+    so may read and join its comment threads and be @mentioned in them."""
+    return bool(
+        user is not None
+        and user.is_active
+        and user.is_staff
+        and (user.has_perm("stories.view_story") or user.has_perm(CHANGE_ANY))
+    )
+
+
+def story_can_comment(user, story) -> bool:
+    """Comments are internal and never change the story: whoever may read it may discuss it."""
+    return story_can_view(user, story)
+
+
+def comment_can_change(user, comment) -> bool:
+    """Edit or delete a comment: its author only, while active."""
+    return bool(user is not None and user.is_active and user.pk == comment.author_id)
+
+
+def thread_can_resolve(user, story) -> bool:
+    """Resolving (or reopening) a thread, blocking ones included, is an edit of the story's
+    standing: it needs the permission to edit the story."""
+    return story_can_edit(user, story)
+
+
+def preview_can_create(user, story) -> bool:
+    """A preview link shows the draft to someone without an account: people who may edit the
+    story create and revoke them."""
+    return story_can_edit(user, story)

@@ -90,6 +90,7 @@ from stories.checks.checklist import (
     finding_labels,
     finding_record,
 )
+from stories.checks.threads import blocking_threads  # noqa: F401
 
 __all__ = [
     "CHECKED_PARTS",
