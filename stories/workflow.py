@@ -180,14 +180,20 @@ def _require_text(text: str, what: str) -> str:
     return text
 
 
+def _refuse_on_errors(locked: Story) -> None:
+    """The template's rules and every blocking check gate submit, publish and schedule (never
+    a save): what the checklist calls an error stops the step, with each reason."""
+    errors = checks.story_errors(locked)
+    if errors:
+        raise TransitionRefused([f"{e.message}" for e in errors])
+
+
 @transaction.atomic
 def story_submit(*, story: Story, by, comment: str = "") -> Story:
     """Send a draft to the editors; refuse it while the template's checks fail."""
 
     def apply(locked, now):
-        errors = checks.story_errors(locked)
-        if errors:
-            raise TransitionRefused([f"{e.message}" for e in errors])
+        _refuse_on_errors(locked)
 
     story = _run(story_id=story.pk, by=by, action="submit", comment=comment.strip(), apply=apply)
     _notify(story, "submitted", by, comment.strip())
@@ -235,6 +241,7 @@ def story_publish(
     """
 
     def apply(locked, now):
+        _refuse_on_errors(locked)
         locked.embargo_until = embargo_until
         locked.published_at = embargo_until if embargo_until and embargo_until > now else now
         locked.scheduled_for = None
@@ -250,6 +257,7 @@ def story_schedule(*, story: Story, by, publish_at: dt.datetime | None, comment:
     """Approve a story now and publish it automatically at `publish_at` (the beat task does)."""
 
     def apply(locked, now):
+        _refuse_on_errors(locked)
         if publish_at is None:
             raise TransitionRefused("Pick the time to publish at.")
         if publish_at <= now:

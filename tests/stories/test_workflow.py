@@ -505,3 +505,14 @@ def test_only_an_author_may_recall(people):
     for someone in ("other_journalist", "editor"):
         with pytest.raises(workflow.TransitionForbidden):
             workflow.story_recall(story=story, by=people[someone])
+
+
+@pytest.mark.parametrize("action", ["publish", "schedule"])
+def test_publish_and_schedule_are_gated_by_the_checklist_like_submit(people, action):
+    """A story that lost a required section after it was submitted is not approved."""
+    story = story_in(StoryStatus.IN_REVIEW, people)
+    Story.objects.filter(pk=story.pk).update(summary="")
+    story.sections.filter(key="whats-happened").update(body="")
+    with pytest.raises(workflow.TransitionRefused, match="required"):
+        take(action, Story.objects.get(pk=story.pk), people["editor"])
+    assert Story.objects.get(pk=story.pk).status == StoryStatus.IN_REVIEW
