@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -23,6 +24,10 @@ urlpatterns = [
     path("", include(sitemap_urls)),
     path("", include("stories.urls")),
 ]
+
+if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
+    # Uploaded pictures on the laptop; in production the web server or the bucket serves them.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 if settings.NEWSDESK_BENCH_FLOOR:
     from newsdesk.floor import floor

@@ -8,6 +8,7 @@ from django.db import connections, router
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from reversion.models import Version
 
+from pictures.selectors import SECTIONS_WITH_PICTURES
 from sources.models import Citation
 from stories import visibility
 from stories.models import (
@@ -39,7 +40,8 @@ def stories_latest(*, limit: int = 20) -> QuerySet[Story]:
 
 def _story_parts() -> tuple:
     return (
-        "sections",
+        # Each section row also carries the story's pictures (`pictures.selectors`).
+        Prefetch("sections", queryset=SECTIONS_WITH_PICTURES),
         BYLINES,
         "faq_items",
         "corrections",
