@@ -22,6 +22,7 @@ def test_checks_run_in_the_order_the_checklist_has_always_shown():
         "attribution",
         "entity_freshness",
         "entity_suggestions",
+        "pictures",
     ]
 
 
