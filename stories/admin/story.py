@@ -24,6 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
 from reversion.models import Version
 
+from pictures.admin import PlacementInline
 from stories import checks, permissions, revisions, selectors, services, visibility, workflow
 from stories.admin.parts import (
     BylineInline,
@@ -189,13 +190,14 @@ class StoryAdmin(admin.ModelAdmin):
         # A new story's sections come from its template when it is first saved; its citations,
         # FAQ items and entity links can be added at once.
         if obj is None:
-            return [StoryCitationInline, FAQItemInline, StoryEntityInline]
+            return [StoryCitationInline, FAQItemInline, StoryEntityInline, PlacementInline]
         return [
             BylineInline,
             StorySectionInline,
             StoryCitationInline,
             FAQItemInline,
             StoryEntityInline,
+            PlacementInline,
             CorrectionInline,
             StoryTransitionInline,
         ]
