@@ -203,6 +203,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # django-storages when AWS_STORAGE_BUCKET_NAME is set.
 MEDIA_URL = env.str("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Django serves MEDIA_URL itself: for `make run` only (DEBUG); never behind a real web server.
+NEWSDESK_SERVE_MEDIA = env.bool("NEWSDESK_SERVE_MEDIA", default=DEBUG)
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
