@@ -24,13 +24,17 @@ from stories.models import SectionKind, StorySection
 RIGHTS = ["credit", "copyright_notice", "licence", "licence_url", "usage_terms", "rights_expire_on"]
 
 
-def thumbnail_url(image: Image, crop: str = "original") -> str:
-    """The narrowest JPEG rendition of a crop, or the original while they are computed."""
+def thumbnail_url(image: Image, crop: str = "original", width: int = 320) -> str:
+    """The JPEG rendition of a crop nearest `width` (at least it, if there is one), or the
+    original while the renditions are being computed."""
     if image.renditions_revision:
         plan = image_plan(image, revision=image.renditions_revision)
-        jpegs = [p for p in plan if p.crop == crop and p.format == "jpeg"]
+        jpegs = sorted(
+            (p for p in plan if p.crop == crop and p.format == "jpeg"), key=lambda p: p.width
+        )
         if jpegs:
-            return image.file.storage.url(min(jpegs, key=lambda p: p.width).name)
+            chosen = next((p for p in jpegs if p.width >= width), jpegs[-1])
+            return image.file.storage.url(chosen.name)
     return image.file.url
 
 
@@ -117,7 +121,7 @@ class ImageAdmin(admin.ModelAdmin):
             "crop keeps it in view.</p>",
             image.focal_x,
             image.focal_y,
-            thumbnail_url(image),
+            thumbnail_url(image, width=960),
             image.width,
             image.height,
         )
@@ -182,11 +186,13 @@ class PlacementInline(StoryPartPermissions, admin.StackedInline):
     template = "stories/admin/stacked_inline.html"
     extra = 0
     raw_id_fields = ["image"]
+    # `order` on a row of its own: the story page hides that row (parts are ordered by dragging).
     fields = [
         ("image", "preview"),
-        ("role", "section", "paragraph", "order"),
+        ("role", "section", "paragraph"),
         "alt_text",
         "caption",
+        "order",
     ]
     readonly_fields = ["preview"]
     verbose_name_plural = "Pictures"

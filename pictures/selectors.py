@@ -77,15 +77,20 @@ SECTIONS_WITH_PICTURES = StorySection.objects.annotate(
 
 @dataclass(frozen=True)
 class ShownRendition:
-    """One rendition as a page or a partner links it."""
+    """One rendition as a page or a partner links it: `src` as storage gives it (on our own
+    pages: right on any host the site answers on), `url` absolute (feeds, partners, crawlers)."""
 
-    url: str
+    src: str
     width: int
     height: int
     format: str
     content_type: str
     crop: str
     aspect_ratio: str
+
+    @property
+    def url(self) -> str:
+        return _absolute(self.src)
 
 
 @dataclass
@@ -156,7 +161,13 @@ class StoryPicture:
 
     def _original(self) -> ShownRendition:
         return ShownRendition(
-            self.original_url, self.width, self.height, "original", _type(self.file), "original", ""
+            default_storage.url(self.file),
+            self.width,
+            self.height,
+            "original",
+            _type(self.file),
+            "original",
+            "",
         )
 
     @property
@@ -192,7 +203,7 @@ def _type(name: str) -> str:
 
 def _shown(planned: PlannedRendition) -> ShownRendition:
     return ShownRendition(
-        url=_absolute(default_storage.url(planned.name)),
+        src=default_storage.url(planned.name),
         width=planned.width,
         height=planned.height,
         format=planned.format,

@@ -19,7 +19,7 @@ PARAGRAPH_END = re.compile(r"</p>\s*")
 
 
 def _srcset(renditions) -> str:
-    return ", ".join(f"{r.url} {r.width}w" for r in renditions)
+    return ", ".join(f"{r.src} {r.width}w" for r in renditions)
 
 
 @register.inclusion_tag("stories/_picture.html")
@@ -41,7 +41,7 @@ def picture(picture: StoryPicture, *, crop: str = "original", lead: bool = False
         "sources": modern,
         "srcset": _srcset(jpegs),
         "sizes": SIZES,
-        "src": fallback.url,
+        "src": fallback.src,
         "width": fallback.width,
         "height": fallback.height,
     }
