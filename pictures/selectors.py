@@ -25,7 +25,6 @@ PLACEMENT_FIELDS = {
     "id": "pk",
     "role": "role",
     "section_id": "section_id",
-    "section_key": "section__key",
     "paragraph": "paragraph",
     "order": "order",
     "alt_text": "alt_text",
@@ -101,7 +100,6 @@ class StoryPicture:
     id: int
     role: str
     section_id: int | None
-    section_key: str | None
     paragraph: int
     order: int
     alt_text: str
@@ -122,6 +120,9 @@ class StoryPicture:
     rights_expire_on: date | None
     renditions_revision: int
     taken_down: bool
+    # The key of its section: from the story's sections, which every reader has at hand (a join
+    # in the JSON's subquery would cost PostgreSQL more planning than the rest of it).
+    section_key: str | None = None
 
     @classmethod
     def from_row(cls, row: dict) -> "StoryPicture":
@@ -213,10 +214,13 @@ def _shown(planned: PlannedRendition) -> ShownRendition:
     )
 
 
-def pictures_from_json(value) -> list[StoryPicture]:
-    """Placements from a JSON array of `placement_rows` (text on SQLite)."""
-    rows = json_loaded(value)
-    return [StoryPicture.from_row(row) for row in rows]
+def pictures_from_json(value, *, section_keys: dict | None = None) -> list[StoryPicture]:
+    """Placements from a JSON array of `placement_rows` (text on SQLite), with their sections'
+    keys when `section_keys` (id → key) is given."""
+    pictures = [StoryPicture.from_row(row) for row in json_loaded(value)]
+    for picture in pictures:
+        picture.section_key = (section_keys or {}).get(picture.section_id)
+    return pictures
 
 
 def json_loaded(value) -> list:
@@ -245,12 +249,17 @@ def pictures_shown(pictures: list[StoryPicture], *, taken_down: bool = False) ->
 def _carried(story) -> list[StoryPicture]:
     if hasattr(story, "pictures_json"):
         return pictures_from_json(story.pictures_json)
-    for section in getattr(story, "_prefetched_objects_cache", {}).get("sections", ()):
+    sections = getattr(story, "_prefetched_objects_cache", {}).get("sections", ())
+    keys = {section.pk: section.key for section in sections}
+    for section in sections:
         if hasattr(section, "story_pictures_json"):
-            return pictures_from_json(section.story_pictures_json)
+            return pictures_from_json(section.story_pictures_json, section_keys=keys)
     # Loaded some other way (or a story without sections): one query.
     rows = Placement.objects.filter(story_id=story.pk).order_by("order", "id")
-    return pictures_from_json(list(rows.values_list(JSONObject(**PLACEMENT_FIELDS), flat=True)))
+    values = list(rows.values_list(JSONObject(**PLACEMENT_FIELDS), flat=True))
+    if not keys:
+        keys = dict(StorySection.objects.filter(story_id=story.pk).values_list("pk", "key"))
+    return pictures_from_json(values, section_keys=keys)
 
 
 def story_lead_picture(story) -> StoryPicture | None:

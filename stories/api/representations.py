@@ -117,7 +117,12 @@ def story_document(row: dict) -> dict:
             for c in row["corrections"]
         ],
         "pictures": [
-            picture_data(picture) for picture in pictures_shown(pictures_from_json(row["pictures"]))
+            picture_data(picture)
+            for picture in pictures_shown(
+                pictures_from_json(
+                    row["pictures"], section_keys={s["id"]: s["key"] for s in row["sections"]}
+                )
+            )
         ],
     }
 

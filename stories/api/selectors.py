@@ -304,7 +304,7 @@ DOCUMENT_PARTS = {
     ),
     "sections": (
         StorySection,
-        {"key": "key", "heading": "heading", "kind": "kind", "html": "body_html"},
+        {"id": "pk", "key": "key", "heading": "heading", "kind": "kind", "html": "body_html"},
     ),
     "citations": (
         Citation,
