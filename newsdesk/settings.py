@@ -227,8 +227,6 @@ if NEWSDESK_PICTURE_FORMATS[0] not in ("webp", "avif"):
 # licence URL of its own); empty: none given.
 NEWSDESK_PICTURE_LICENCE_URL = env.str("NEWSDESK_PICTURE_LICENCE_URL", default="")
 NEWSDESK_PICTURE_STRIP_LOCATION = env.bool("NEWSDESK_PICTURE_STRIP_LOCATION", default=True)
-# Uploads of up to the picture limit are read in memory by the admin's form.
-DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, NEWSDESK_PICTURE_MAX_BYTES + 1_000_000)
 
 
 def _media_origin() -> str:

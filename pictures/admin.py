@@ -7,6 +7,7 @@ saves them with the rest of the story in one `stories.services.story_update`.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -51,6 +52,11 @@ class ImageUploadForm(forms.ModelForm):
 
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
+        if upload.size > settings.NEWSDESK_PICTURE_MAX_BYTES:  # refused before it is read
+            limit = settings.NEWSDESK_PICTURE_MAX_BYTES / 1e6
+            raise ValidationError(
+                f"The file is {upload.size / 1e6:.3g} MB; pictures may be at most {limit:.3g} MB."
+            )
         data = upload.read()
         try:
             picture_open(data, name=upload.name)

@@ -152,3 +152,12 @@ def test_the_library_lists_pictures_with_their_use(client, upload, journalist, e
     client.force_login(editor)
     page = client.get(reverse("admin:pictures_image_changelist")).content.decode()
     assert "Jane Doe / Agency" in page and 'class="picture-thumb"' in page
+
+
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(client, editor, settings):
+    settings.NEWSDESK_PICTURE_MAX_BYTES = 10_000
+    client.force_login(editor)
+    response = _upload(client, picture_bytes((1600, 1200), seed=13) * 2)
+    assert response.status_code == 200
+    assert "pictures may be at most 0.01 MB" in response.content.decode()
+    assert not Image.objects.exists()
