@@ -190,14 +190,14 @@ class StoryAdmin(admin.ModelAdmin):
         # A new story's sections come from its template when it is first saved; its citations,
         # FAQ items and entity links can be added at once.
         if obj is None:
-            return [StoryCitationInline, FAQItemInline, StoryEntityInline, PlacementInline]
+            return [PlacementInline, StoryCitationInline, FAQItemInline, StoryEntityInline]
         return [
             BylineInline,
             StorySectionInline,
+            PlacementInline,
             StoryCitationInline,
             FAQItemInline,
             StoryEntityInline,
-            PlacementInline,
             CorrectionInline,
             StoryTransitionInline,
         ]
