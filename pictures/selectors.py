@@ -185,10 +185,9 @@ class StoryPicture:
         OpenGraph and feeds, which want one universally readable file. The original while
         renditions are being computed."""
         jpegs = self.crop(crop, "jpeg")
-        wide = [r for r in jpegs if r.width >= min_width]
-        if wide or jpegs:
-            return (wide or jpegs)[0] if wide else jpegs[-1]
-        return self._original()
+        if not jpegs:
+            return self._original()
+        return next((r for r in jpegs if r.width >= min_width), jpegs[-1])
 
 
 def _absolute(url: str) -> str:
