@@ -197,7 +197,9 @@ def main():
             f"| {name} | `{url}` | {r['median']:.0f} | {r['p95']:.0f} | {r['cpu']:.0f} "
             f"| {r['queries']} | {verdict} |"
         )
-        print(f"{name:36} median {r['median']:6.1f} ms  p95 {r['p95']:6.1f} ms  CPU {r['cpu']:6.1f} ms  {r['queries']} SQL")
+        print(
+            f"{name:36} median {r['median']:6.1f} ms  p95 {r['p95']:6.1f} ms  CPU {r['cpu']:6.1f} ms  {r['queries']} SQL"
+        )
     table = "\n".join(rows)
     body = f"""
 `bench/admin.py` ({dt.date.today().isoformat()}; {versions()}; {platform.machine()}, {os.cpu_count()} CPUs,

@@ -8,6 +8,7 @@ PostgreSQL and Redis; `DEBUG=false` switches on production hardening.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "sources",
     "partners",
     "newsroom",
+    "pictures",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +200,53 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# --- Pictures: uploads and renditions (pictures/) -----------------------------------------------
+# Uploaded originals and their renditions go through Django's storage API: the filesystem under
+# MEDIA_ROOT by default (`make run` needs nothing), an S3-compatible bucket through
+# django-storages when AWS_STORAGE_BUCKET_NAME is set.
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Django serves MEDIA_URL itself: for `make run` only (DEBUG); never behind a real web server.
+NEWSDESK_SERVE_MEDIA = env.bool("NEWSDESK_SERVE_MEDIA", default=DEBUG)
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    # A CDN or public host in front of the bucket (pictures.example.org).
+    AWS_S3_CUSTOM_DOMAIN = env.str("AWS_S3_CUSTOM_DOMAIN", default="") or None
+    # Pictures are public and their URLs go into cached pages and partner feeds: never signed.
+    AWS_QUERYSTRING_AUTH = False
+    AWS_DEFAULT_ACL = None
+    AWS_S3_FILE_OVERWRITE = True
+    AWS_S3_OBJECT_PARAMETERS = {"CacheControl": "public, max-age=31536000, immutable"}
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+NEWSDESK_PICTURE_MAX_BYTES = env.int("NEWSDESK_PICTURE_MAX_BYTES", default=30_000_000)
+NEWSDESK_PICTURE_MAX_PIXELS = env.int("NEWSDESK_PICTURE_MAX_PIXELS", default=60_000_000)
+# The modern format beside the JPEG fallback: webp (default) or avif (smaller, ~2x the encoding).
+NEWSDESK_PICTURE_FORMATS = (env.str("NEWSDESK_PICTURE_FORMAT", default="webp"), "jpeg")
+if NEWSDESK_PICTURE_FORMATS[0] not in ("webp", "avif"):
+    raise ImproperlyConfigured("NEWSDESK_PICTURE_FORMAT must be webp or avif.")
+# Where to read how our own pictures may be used (JSON-LD `license` of a picture without a
+# licence URL of its own); empty: none given.
+NEWSDESK_PICTURE_LICENCE_URL = env.str("NEWSDESK_PICTURE_LICENCE_URL", default="")
+NEWSDESK_PICTURE_STRIP_LOCATION = env.bool("NEWSDESK_PICTURE_STRIP_LOCATION", default=True)
+
+
+def _media_origin() -> str:
+    """Where pictures are served from when it is not this site: the policy must allow it."""
+    if AWS_STORAGE_BUCKET_NAME:
+        if AWS_S3_CUSTOM_DOMAIN:
+            return f"https://{AWS_S3_CUSTOM_DOMAIN}"
+        if AWS_S3_ENDPOINT_URL:
+            parts = urlsplit(AWS_S3_ENDPOINT_URL)
+            return f"{parts.scheme}://{parts.netloc}"
+        return f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+    parts = urlsplit(MEDIA_URL)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
+NEWSDESK_MEDIA_ORIGIN = _media_origin()
+
 LOGIN_URL = "admin:login"
 # Axes first: it refuses a locked-out (username, address) before any password is checked. It
 # needs the request, which Django's login views and DRF pass; `client.login()` in tests does not
@@ -291,7 +340,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:"],  # Swagger UI's icons
+        # data: for Swagger UI's icons; the pictures' host when it is not this site (S3, a CDN).
+        "img-src": [SELF, "data:", *([NEWSDESK_MEDIA_ORIGIN] if NEWSDESK_MEDIA_ORIGIN else [])],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -438,3 +488,16 @@ NEWSDESK_PREVIEW_MISSES_PER_HOUR = env.int("NEWSDESK_PREVIEW_MISSES_PER_HOUR", d
 # Presence: a story page beats every NEWSDESK_PRESENCE_BEAT_SECONDS; an entry lives this long.
 NEWSDESK_PRESENCE_BEAT_SECONDS = env.int("NEWSDESK_PRESENCE_BEAT_SECONDS", default=20)
 NEWSDESK_PRESENCE_SECONDS = env.int("NEWSDESK_PRESENCE_SECONDS", default=50)
+
+# --- Pictures' rights (pictures/services.py) -----------------------------------------------------
+# How often agency and handout pictures past their rights' last day are taken down.
+NEWSDESK_PICTURE_TAKEDOWN_SECONDS = env.int("NEWSDESK_PICTURE_TAKEDOWN_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "pictures-take-down-expired": {
+            "task": "pictures.tasks.pictures_take_down_expired_task",
+            "schedule": NEWSDESK_PICTURE_TAKEDOWN_SECONDS,
+            "options": {"expires": NEWSDESK_PICTURE_TAKEDOWN_SECONDS},
+        },
+    }
+)

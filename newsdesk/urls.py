@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from newsroom.urls import preview_urlpatterns
@@ -26,6 +27,16 @@ urlpatterns = [
     *preview_urlpatterns,
     path("", include("stories.urls")),
 ]
+
+
+def media(request, path):
+    """Uploaded pictures on a laptop (NEWSDESK_SERVE_MEDIA, on with DEBUG); in production the
+    web server, a CDN or the bucket serves them."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+if settings.NEWSDESK_SERVE_MEDIA and not settings.AWS_STORAGE_BUCKET_NAME:
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media))
 
 if settings.NEWSDESK_BENCH_FLOOR:
     from newsdesk.floor import floor

@@ -1,6 +1,15 @@
-"""Demo stories for `seed_demo`: written fresh for Newsdesk, shaped like shared/seeds/."""
+"""Demo stories for `seed_demo`: written fresh for Newsdesk, shaped like shared/seeds/.
+
+The demo pictures are drawn here with Pillow when the demo is loaded (`demo_picture`): no file
+is shipped, and being our own generated illustrations they are dedicated to the public domain
+(CC0), credited as such.
+"""
 
 import datetime as dt
+import io
+import math
+
+from PIL import Image, ImageDraw
 
 ENTITIES = [
     # slug, name, kind, aliases, description
@@ -188,6 +197,28 @@ EXPLAINER = {
         ("kim-jong-un", "mentions"),
         ("pete-hegseth", "mentions"),
     ],
+    # Drawn by `demo_picture` when the demo is loaded: no photograph, nobody's rights.
+    "pictures": [
+        {
+            "drawing": "map",
+            "role": "lead",
+            "title": "The East Sea launch, illustrated",
+            "alt_text": "An illustrated map: a missile's dashed path arcs from North Korea's east "
+            "coast into the East Sea, where allied ships are exercising.",
+            "caption": "North Korea's launch on 7 November landed in the sea east of the peninsula.",
+            "focal": (0.62, 0.42),
+        },
+        {
+            "drawing": "ships",
+            "role": "section",
+            "section": "behind-the-headline",
+            "paragraph": 1,
+            "title": "Allied ships on exercise, illustrated",
+            "alt_text": "An illustration of three grey warships in line on a calm sea at dusk.",
+            "caption": "US and South Korean forces were exercising together when the missile flew.",
+            "focal": (0.5, 0.6),
+        },
+    ],
 }
 
 NEWS_REPORT = {
@@ -251,3 +282,65 @@ DRAFT = {
     "faq": [],
     "entities": [("south-korea", "about")],
 }
+
+
+PICTURE_RIGHTS = {
+    "credit": "Illustration: Newsdesk demo (generated)",
+    "copyright_notice": "No rights reserved (CC0 1.0)",
+    "licence": "cc",
+    "licence_url": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "usage_terms": "Public domain: generated for the Newsdesk demo, free to use.",
+}
+
+
+def demo_picture(drawing: str, size: tuple[int, int] = (2400, 1350)) -> bytes:
+    """A demo illustration as a JPEG: "map" (the launch over the East Sea) or "ships"."""
+    width, height = size
+    picture = Image.new("RGB", size)
+    draw = ImageDraw.Draw(picture)
+    top, bottom = (
+        ((22, 58, 96), (12, 32, 58)) if drawing == "map" else ((242, 166, 110), (70, 64, 98))
+    )
+    for y in range(height):  # the sea (or the dusk sky) as a gradient
+        t = y / height
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
+    if drawing == "map":
+        land = [(0.08, 0.0), (0.42, 0.0), (0.47, 0.18), (0.43, 0.32), (0.5, 0.5), (0.47, 0.72),
+                (0.4, 0.95), (0.33, 1.0), (0.27, 0.84), (0.3, 0.6), (0.22, 0.42), (0.08, 0.3)]  # fmt: skip
+        draw.polygon([(x * width, y * height) for x, y in land], fill=(196, 186, 160))
+        draw.line([(0.12 * width, 0.36 * height), (0.46 * width, 0.3 * height)],
+                  fill=(120, 110, 95), width=6)  # fmt: skip
+        start, end = (0.45 * width, 0.26 * height), (0.8 * width, 0.5 * height)
+        points = []
+        for i in range(41):
+            t = i / 40
+            x = start[0] + (end[0] - start[0]) * t
+            y = start[1] + (end[1] - start[1]) * t - math.sin(math.pi * t) * 0.3 * height
+            points.append((x, y))
+        for i in range(0, 40, 2):  # dashed path
+            draw.line([points[i], points[i + 1]], fill=(255, 214, 90), width=10)
+        r = 0.02 * width
+        draw.ellipse([end[0] - r, end[1] - r, end[0] + r, end[1] + r], outline=(255, 90, 70),
+                     width=10)  # fmt: skip
+        for i in range(3):
+            _ship(draw, (0.62 + 0.08 * i) * width, 0.78 * height, 0.05 * width, (60, 70, 82))
+    else:
+        horizon = 0.55 * height
+        draw.rectangle([0, horizon, width, height], fill=(38, 52, 74))
+        for i in range(3):
+            _ship(draw, (0.22 + 0.28 * i) * width, horizon + 0.12 * height, 0.16 * width,
+                  (88, 94, 104))  # fmt: skip
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def _ship(draw, x: float, y: float, length: float, colour) -> None:
+    h = length * 0.12
+    draw.polygon([(x - length / 2, y - h), (x + length / 2, y - h), (x + length * 0.4, y),
+                  (x - length * 0.42, y)], fill=colour)  # fmt: skip
+    draw.rectangle([x - length * 0.12, y - h * 2.6, x + length * 0.1, y - h], fill=colour)
+    draw.rectangle([x - length * 0.02, y - h * 4, x + length * 0.02, y - h * 2.6], fill=colour)

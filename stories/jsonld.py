@@ -6,6 +6,7 @@ import json
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
+from pictures.selectors import story_lead_picture
 from stories import visibility
 from stories.models import Story
 
@@ -56,6 +57,39 @@ def _citation(citation) -> dict:
     return work
 
 
+# Google's article guidelines: images at least 1200 px wide, in 16:9, 4:3 and 1:1.
+IMAGE_CROPS = ("16x9", "4x3", "1x1")
+
+
+def _images(story: Story) -> list[dict]:
+    lead = story_lead_picture(story)
+    if lead is None:
+        return []
+    images = []
+    for crop in IMAGE_CROPS:
+        rendition = lead.best(crop, min_width=1200)
+        image = {
+            "@type": "ImageObject",
+            "url": rendition.url,
+            "contentUrl": rendition.url,
+            "width": rendition.width,
+            "height": rendition.height,
+        }
+        if lead.alt_text:
+            image["description"] = lead.alt_text
+        if lead.caption:
+            image["caption"] = lead.caption
+        if lead.credit:
+            image["creditText"] = lead.credit
+        if lead.copyright_notice:
+            image["copyrightNotice"] = lead.copyright_notice
+        licence = lead.licence_url or settings.NEWSDESK_PICTURE_LICENCE_URL
+        if licence:
+            image["license"] = licence
+        images.append(image)
+    return images
+
+
 def news_article(story: Story) -> dict:
     """The story as a schema.org NewsArticle (from a `story_with_parts` story: no queries)."""
     url = _site(story.get_absolute_url())
@@ -77,6 +111,9 @@ def news_article(story: Story) -> dict:
     }
     if story.summary:
         article["description"] = story.summary
+    images = _images(story)
+    if images:
+        article["image"] = images
     if story.published_at:
         article["datePublished"] = _iso(story.published_at)
     article["dateModified"] = _iso(story.updated_at)

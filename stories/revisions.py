@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from reversion.models import Revision, Version
 
+from pictures.models import Placement
 from sources import services as source_services
 from sources.models import Citation, Outlet
 from stories.models import (
@@ -31,12 +32,28 @@ from stories.models import (
     StorySection,
 )
 
-FOLLOW = ("sections", "citations", "faq_items", "entity_links", "byline_links", "corrections")
+FOLLOW = (
+    "sections",
+    "citations",
+    "faq_items",
+    "entity_links",
+    "byline_links",
+    "corrections",
+    "pictures",
+)
 # The story's own text. Workflow fields (status, times, version) are never restored from a
 # revision: the workflow alone moves them.
 STORY_TEXT_FIELDS = ("headline", "slug", "summary", "dateline_place", "dateline_date", "language")
 # Restored in this order, so a citation's section exists before the citation.
-PART_MODELS: tuple[type[Model], ...] = (StorySection, Byline, StoryEntity, FAQItem, Citation)
+# Pictures after sections too: a picture in a section points at it.
+PART_MODELS: tuple[type[Model], ...] = (
+    StorySection,
+    Byline,
+    StoryEntity,
+    FAQItem,
+    Citation,
+    Placement,
+)
 
 
 def register_models() -> None:
@@ -124,7 +141,16 @@ class Snapshot:
     parts: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
 
-GROUPS = ["Story", "Sections", "Citations", "FAQ items", "Entities", "Bylines", "Corrections"]
+GROUPS = [
+    "Story",
+    "Sections",
+    "Citations",
+    "FAQ items",
+    "Entities",
+    "Bylines",
+    "Pictures",
+    "Corrections",
+]
 
 _TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -228,6 +254,14 @@ def _snapshot(objects: dict, names: dict) -> Snapshot:
     bylines = sorted((o.object for o in objects.get(Byline, {}).values()), key=_by_order)
     snap.parts["Bylines"] = [
         ("bylines", "Bylines", ", ".join(names["user"].get(b.user_id, "?") for b in bylines))
+    ]
+    snap.parts["Pictures"] = [
+        (
+            str(p.pk),
+            p.get_role_display(),
+            "\n".join(bit for bit in (f"Image #{p.image_id}", p.alt_text, p.caption) if bit),
+        )
+        for p in sorted((o.object for o in objects.get(Placement, {}).values()), key=_by_order)
     ]
     snap.parts["Corrections"] = [
         (str(c.pk), f"{c.created_at:%Y-%m-%d %H:%M}", c.text)

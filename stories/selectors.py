@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from reversion.models import Version
 
+from pictures.selectors import SECTIONS_WITH_PICTURES
 from sources.models import Citation, LinkStatus
 from stories import visibility
 from stories.models import (
@@ -51,7 +52,8 @@ def stories_latest(*, limit: int = 20) -> QuerySet[Story]:
 
 def _story_parts() -> tuple:
     return (
-        "sections",
+        # Each section row also carries the story's pictures (`pictures.selectors`).
+        Prefetch("sections", queryset=SECTIONS_WITH_PICTURES),
         BYLINES,
         "faq_items",
         "corrections",

@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from pictures.selectors import placement_rows, story_pictures
 from stories import visibility
 from stories.models import Entity
 from stories.selectors import stories_public
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+IMAGE_NS = "http://www.google.com/schemas/sitemap-image/1.1"
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap.
 
@@ -110,10 +112,12 @@ def news_sitemap(request):
         stories_public()
         .filter(published_at__gte=since)
         .only("slug", "headline", "language", "published_at")
+        .annotate(pictures_json=placement_rows())
         .order_by("-published_at", "-id")[:NEWS_LIMIT]
     )
     ET.register_namespace("", SITEMAP_NS)
     ET.register_namespace("news", NEWS_NS)
+    ET.register_namespace("image", IMAGE_NS)
     urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
     for story in stories:
         url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
@@ -126,6 +130,9 @@ def news_sitemap(request):
         ET.SubElement(publication, f"{{{NEWS_NS}}}language").text = news_language(story.language)
         ET.SubElement(news, f"{{{NEWS_NS}}}publication_date").text = _iso(story.published_at)
         ET.SubElement(news, f"{{{NEWS_NS}}}title").text = story.headline
+        for picture in story_pictures(story):
+            image = ET.SubElement(url, f"{{{IMAGE_NS}}}image")
+            ET.SubElement(image, f"{{{IMAGE_NS}}}loc").text = picture.best("original").url
     body = ET.tostring(urlset, encoding="utf-8", xml_declaration=True)
     response = HttpResponse(body, content_type="application/xml; charset=utf-8")
     patch_cache_control(response, public=True, max_age=settings.NEWSDESK_API_MAX_AGE)

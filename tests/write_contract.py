@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db.models import QuerySet
 from django.db.models.signals import pre_delete, pre_save
 
+from pictures.models import Image, Placement
 from sources.models import Citation
 from stories.models import (
     Byline,
@@ -37,6 +38,8 @@ STORY_OWNED = (
     Correction,
     StoryTransition,
     Citation,
+    Placement,
+    Image,
 )
 
 # The service layer: the only modules that may write story-owned records.
@@ -46,11 +49,23 @@ SERVICE_MODULES = (
     "stories/workflow.py",
     "stories/revisions.py",
     "sources/services.py",
+    "pictures/services.py",
 )
 # Frames that pass a write along without deciding it: the models' own save() methods.
-PASS_THROUGH = ("stories/models.py", "sources/models.py", "tests/write_contract.py")
+PASS_THROUGH = (
+    "stories/models.py",
+    "sources/models.py",
+    "pictures/models.py",
+    "tests/write_contract.py",
+)
 RECORD_TO = os.environ.get("WRITE_CONTRACT_RECORD", "")
-ALLOWED = ("tests/", "bench/", "stories/migrations/", "sources/migrations/")
+ALLOWED = (
+    "tests/",
+    "bench/",
+    "stories/migrations/",
+    "sources/migrations/",
+    "pictures/migrations/",
+)
 
 
 class WriteOutsideServices(AssertionError):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import smart_split, unescape_string_literal
 
+from pictures.admin import PlacementInline
 from stories import checks, permissions, revisions, selectors, services, visibility, workflow
 from stories.admin.editing import StoryEditingViews
 from stories.admin.parts import (
@@ -177,10 +178,11 @@ class StoryAdmin(StoryEditingViews, StoryRevisionViews, admin.ModelAdmin):
         # A new story's sections come from its template when it is first saved; its citations,
         # FAQ items and entity links can be added at once.
         if obj is None:
-            return [StoryCitationInline, FAQItemInline, StoryEntityInline]
+            return [PlacementInline, StoryCitationInline, FAQItemInline, StoryEntityInline]
         return [
             BylineInline,
             StorySectionInline,
+            PlacementInline,
             StoryCitationInline,
             FAQItemInline,
             StoryEntityInline,

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.utils.encoding import iri_to_uri
 from django.utils.html import escape, strip_tags
 
+from pictures.models import Licence
+from pictures.selectors import StoryPicture, story_pictures
 from stories.api.serializers import archived_copy_url, site_url
 from stories.models import Story
 
@@ -112,6 +114,51 @@ def _association(story: Story, citation) -> dict:
     return association
 
 
+def _usage_terms(picture: StoryPicture) -> str:
+    licence = Licence(picture.licence).label if picture.licence else ""
+    if picture.licence_url:
+        licence = f"{licence} ({picture.licence_url})".strip()
+    return ". ".join(bit.rstrip(".") for bit in (licence, picture.usage_terms) if bit)
+
+
+def _picture_association(picture: StoryPicture, number: int) -> dict:
+    """A picture as a ninjs association: its renditions, credit (`by`) and rights."""
+    association = {
+        "name": "featureimage" if picture.is_lead else f"picture-{number}",
+        "rel": "lead-picture" if picture.is_lead else "picture",
+        "uri": iri_to_uri(picture.original_url),
+        "type": "picture",
+        "renditions": [
+            {
+                "name": f"{r.crop}-{r.width}-{r.format}",
+                "href": iri_to_uri(r.url),
+                "contentType": r.content_type,
+                "width": r.width,
+                "height": r.height,
+                **({"aspectRatio": r.aspect_ratio} if r.aspect_ratio else {}),
+            }
+            for r in picture.renditions_or_original
+        ],
+    }
+    if picture.title:
+        association["headlines"] = [{"value": picture.title}]
+    descriptions = [
+        {"role": role, "value": value}
+        for role, value in (("caption", picture.caption), ("alt", picture.alt_text))
+        if value
+    ]
+    if descriptions:
+        association["descriptions"] = descriptions
+    if picture.credit:
+        association["by"] = picture.credit
+    if picture.copyright_notice:
+        association["copyrightNotice"] = picture.copyright_notice
+    terms = _usage_terms(picture)
+    if terms:
+        association["usageTerms"] = terms
+    return association
+
+
 def story_ninjs(story: Story) -> dict:
     """The public story as a full ninjs 3.1 document (from a `story_with_parts` story)."""
     body = _body_html(story)
@@ -163,7 +210,11 @@ def story_ninjs(story: Story) -> dict:
     if story.embargo_until:
         document["embargoedUntil"] = iso(story.embargo_until)
     document.update(_entities(story))
-    associations = [_association(story, c) for c in story.citations.all()]
+    associations = [
+        _picture_association(picture, number)
+        for number, picture in enumerate(story_pictures(story), start=1)
+    ]
+    associations += [_association(story, c) for c in story.citations.all()]
     if associations:
         document["associations"] = associations
     return document

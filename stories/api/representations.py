@@ -17,14 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
+from pictures.selectors import pictures_from_json, pictures_shown
 from sources.models import LinkStatus
 from stories.api import selectors as api_selectors
 from stories.api.ninjs import story_ninjs
-from stories.api.serializers import site_url, story_urls
+from stories.api.serializers import picture_data, site_url, story_urls
 
 # Goes into every story ETag and cache key: bump it when a representation changes shape, so
 # caches and partners holding an old ETag fetch the new shape though the story did not change.
-REPRESENTATION_REVISION = 2
+REPRESENTATION_REVISION = 3
 
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -114,6 +115,14 @@ def story_document(row: dict) -> dict:
         "corrections": [
             {"at": _moment(api_selectors.moment_from_json(c["created_at"])), "text": c["text"]}
             for c in row["corrections"]
+        ],
+        "pictures": [
+            picture_data(picture)
+            for picture in pictures_shown(
+                pictures_from_json(
+                    row["pictures"], section_keys={s["id"]: s["key"] for s in row["sections"]}
+                )
+            )
         ],
     }
 

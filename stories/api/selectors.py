@@ -14,6 +14,8 @@ from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from pictures.models import Placement
+from pictures.selectors import PLACEMENT_FIELDS, SECTIONS_WITH_PICTURES
 from sources.models import Citation
 from stories import visibility
 from stories.models import (
@@ -226,7 +228,7 @@ def stories_for_representation(queryset: QuerySet[Story]) -> list[Story]:
             corrections_json=_json_rows(Correction, text="text", created_at="created_at"),
         )
         .prefetch_related(
-            "sections",
+            Prefetch("sections", queryset=SECTIONS_WITH_PICTURES),
             Prefetch("citations", queryset=Citation.objects.select_related("outlet", "section")),
             Prefetch("entity_links", queryset=StoryEntity.objects.select_related("entity")),
         )
@@ -302,7 +304,7 @@ DOCUMENT_PARTS = {
     ),
     "sections": (
         StorySection,
-        {"key": "key", "heading": "heading", "kind": "kind", "html": "body_html"},
+        {"id": "pk", "key": "key", "heading": "heading", "kind": "kind", "html": "body_html"},
     ),
     "citations": (
         Citation,
@@ -332,6 +334,7 @@ DOCUMENT_PARTS = {
         },
     ),
     "corrections": (Correction, {"text": "text", "created_at": "created_at"}),
+    "pictures": (Placement, PLACEMENT_FIELDS),
 }
 # Placeholder ids the SQL is compiled with once; each request swaps in the real ones.
 _SENTINEL = -7_340_000_000

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from pictures.selectors import StoryPicture, story_pictures
 from sources.models import LinkStatus
 from stories.api.pagination import change_cursor
 
@@ -131,6 +132,70 @@ class CorrectionSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
+class RenditionSerializer(serializers.Serializer):
+    href = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    content_type = serializers.CharField(help_text="image/webp, image/avif or image/jpeg.")
+    crop = serializers.ChoiceField(choices=["16x9", "4x3", "1x1", "original"])
+
+
+class FocalPointSerializer(serializers.Serializer):
+    x = serializers.FloatField(help_text="0 (left) to 1 (right).")
+    y = serializers.FloatField(help_text="0 (top) to 1 (bottom).")
+
+
+class PictureSerializer(serializers.Serializer):
+    """A picture in the story, with this use's alt text and caption and the image's rights.
+    Documents `picture_data`, which writes it."""
+
+    role = serializers.ChoiceField(choices=["lead", "section"])
+    section = serializers.SlugField(allow_null=True, help_text="The section it is shown in.")
+    paragraph = serializers.IntegerField(help_text="Shown after this paragraph of its section.")
+    alt_text = serializers.CharField()
+    caption = serializers.CharField()
+    title = serializers.CharField()
+    credit = serializers.CharField(help_text="Photographer / agency, to print with it.")
+    copyright_notice = serializers.CharField()
+    licence = serializers.ChoiceField(choices=["staff", "agency", "handout", "cc", "other", ""])
+    licence_url = serializers.CharField()
+    usage_terms = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    focal_point = FocalPointSerializer()
+    renditions = RenditionSerializer(many=True)
+
+
+def picture_data(picture: StoryPicture) -> dict:
+    """A picture as `PictureSerializer` documents it (plain dicts: no DRF on the hot path)."""
+    return {
+        "role": picture.role,
+        "section": picture.section_key,
+        "paragraph": picture.paragraph,
+        "alt_text": picture.alt_text,
+        "caption": picture.caption,
+        "title": picture.title,
+        "credit": picture.credit,
+        "copyright_notice": picture.copyright_notice,
+        "licence": picture.licence,
+        "licence_url": picture.licence_url,
+        "usage_terms": picture.usage_terms,
+        "width": picture.width,
+        "height": picture.height,
+        "focal_point": {"x": picture.focal_x, "y": picture.focal_y},
+        "renditions": [
+            {
+                "href": r.url,
+                "width": r.width,
+                "height": r.height,
+                "content_type": r.content_type,
+                "crop": r.crop,
+            }
+            for r in picture.renditions_or_original
+        ],
+    }
+
+
 class StorySerializer(StoryListItemSerializer):
     """The whole story: what the public page shows, as data."""
 
@@ -140,6 +205,11 @@ class StorySerializer(StoryListItemSerializer):
     faq = FAQItemSerializer(source="faq_items", many=True)
     entities = EntityLinkSerializer(source="entity_links", many=True)
     corrections = CorrectionSerializer(many=True)
+    pictures = serializers.SerializerMethodField(help_text="The lead picture first.")
+
+    @extend_schema_field(PictureSerializer(many=True))
+    def get_pictures(self, story) -> list[dict]:
+        return [picture_data(picture) for picture in story_pictures(story)]
 
     @extend_schema_field(DatelineSerializer(allow_null=True))
     def get_dateline(self, story) -> dict | None:

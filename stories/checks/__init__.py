@@ -80,6 +80,7 @@ from stories.checks.entities import (
     entity_suggestions,
     same_case_shape,
 )
+from stories.checks.pictures import pictures  # noqa: F401 - registers the pictures checks
 from stories.checks.checklist import (
     CHECKLIST_SECONDS,
     DESK_GENERATION_KEY,

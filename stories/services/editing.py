@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from reversion.models import Version
 
+from pictures.models import Placement
 from sources import services as source_services
 from sources.models import Citation
 from stories import permissions, revisions
@@ -92,7 +93,7 @@ def story_create(
 
 
 # The records a story owns and that its editors change with it.
-STORY_PARTS = (StorySection, Byline, Citation, FAQItem, StoryEntity)
+STORY_PARTS = (StorySection, Byline, Citation, FAQItem, StoryEntity, Placement)
 # Story fields people edit; status, times, version and rendition belong to the workflow.
 EDITABLE_FIELDS = (
     "headline",

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 # The add page's part inlines, posted empty as a browser would.
 NO_PARTS_YET = {
     f"{prefix}-{name}": value
-    for prefix in ("citations", "faq_items", "entity_links")
+    for prefix in ("citations", "faq_items", "entity_links", "pictures")
     for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
 }
 

@@ -23,6 +23,7 @@ def test_checks_run_in_the_order_the_checklist_has_always_shown():
         "furniture",
         "entity_freshness",
         "entity_suggestions",
+        "pictures",
         "blocking_threads",  # newsroom: an open blocking comment thread
     ]
 

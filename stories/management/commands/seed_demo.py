@@ -10,6 +10,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from pictures import services as picture_services
+from pictures.models import Placement
 from sources.models import Citation, Outlet
 from stories import demo_content, services, workflow
 from stories.models import (
@@ -145,6 +147,8 @@ class Command(BaseCommand):
         for order, (slug, role) in enumerate(content["entities"]):
             link = StoryEntity(entity=entities[slug], role=role, order=order)
             changes.saved.append(services.PartChange(part=link))
+        for order, picture in enumerate(content.get("pictures", [])):
+            changes.saved.append(services.PartChange(part=self.picture(picture, sections, order)))
         story = services.story_update(story=story, by=None, changes=changes)
         if content.get("published"):
             # As if an editor had approved it on the day.
@@ -154,3 +158,25 @@ class Command(BaseCommand):
                 comment="Demo content loaded by seed_demo.",
             )
         return story, True
+
+    def picture(self, picture: dict, sections: dict, order: int) -> Placement:
+        """A demo illustration in the library (drawn now; the same drawing is found again)."""
+        image, _ = picture_services.image_upload(
+            data=demo_content.demo_picture(picture["drawing"]),
+            name=f"{picture['drawing']}.jpg",
+            by=None,
+            title=picture["title"],
+            focal_x=picture["focal"][0],
+            focal_y=picture["focal"][1],
+            **demo_content.PICTURE_RIGHTS,
+        )
+        section = sections[picture["section"]] if picture.get("section") else None
+        return Placement(
+            image=image,
+            role=picture["role"],
+            section=section,
+            paragraph=picture.get("paragraph", 0),
+            alt_text=picture["alt_text"],
+            caption=picture["caption"],
+            order=order,
+        )

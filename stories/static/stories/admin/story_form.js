@@ -14,8 +14,8 @@ function storyForm() {
   if (!form || !editor) return;
 
   const AUTOSAVE_SECONDS = 30;
-  const SORTABLE = ["byline_links", "citations", "faq_items", "entity_links"];
-  const FOLDABLE = ["citations", "faq_items"];
+  const SORTABLE = ["byline_links", "citations", "faq_items", "entity_links", "pictures"];
+  const FOLDABLE = ["citations", "faq_items", "pictures"];
   const OPEN_WHEN_AT_MOST = 5;
   const status = document.getElementById("save-status");
   const limits = JSON.parse(editor.dataset.partLimits || "{}") || {};
