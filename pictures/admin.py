@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -21,6 +22,11 @@ from pictures.intake import PictureRefused, picture_open
 from pictures.models import Image, Placement, PlacementRole
 from stories.admin.parts import StoryPartPermissions
 from stories.models import SectionKind, StorySection
+from stories.widgets import (
+    PrefetchedAutocompleteMixin,
+    PrefetchedRelationsForm,
+    set_static_choices,
+)
 
 RIGHTS = ["credit", "copyright_notice", "licence", "licence_url", "usage_terms", "rights_expire_on"]
 
@@ -176,22 +182,43 @@ class ImageAdmin(admin.ModelAdmin):
             services.image_delete(image=image, by=request.user)
 
 
-class PlacementForm(forms.ModelForm):
+class PlacementForm(PrefetchedRelationsForm):
+    prefetched = ("image",)
+
     class Meta:
         model = Placement
         fields = ["image", "role", "section", "paragraph", "order", "alt_text", "caption"]
         widgets = {"caption": forms.Textarea(attrs={"rows": 2})}
 
 
-class PlacementInline(StoryPartPermissions, admin.StackedInline):
+class PlacementFormSet(BaseInlineFormSet):
+    """Offers the story's text sections, read once for all rows (not once per row)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "section" not in form.fields:
+            return
+        if not hasattr(self, "_section_choices"):
+            sections = (
+                [s for s in self.instance.sections.all() if s.kind == SectionKind.TEXT]
+                if self.instance.pk
+                else []
+            )
+            self._section_choices = [("", "---------")] + [(s.pk, s.heading) for s in sections]
+        set_static_choices(form.fields["section"], self._section_choices)
+
+
+class PlacementInline(StoryPartPermissions, PrefetchedAutocompleteMixin, admin.StackedInline):
     """The story's pictures: the lead picture and pictures in text sections, each with the
     alt text and caption of this use."""
 
     model = Placement
     form = PlacementForm
+    formset = PlacementFormSet
     template = "stories/admin/stacked_inline.html"
     extra = 0
-    raw_id_fields = ["image"]
+    # Found by title or credit; each row's picture comes with the row (no query per row).
+    autocomplete_fields = ["image"]
     # `order` on a row of its own: the story page hides that row (parts are ordered by dragging).
     fields = [
         ("image", "preview"),

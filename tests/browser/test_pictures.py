@@ -90,7 +90,10 @@ def test_upload_set_focal_point_place_as_lead_and_read_it_on_the_page(
     story = Story.objects.get(slug=NEWS_REPORT)
     page.goto(f"{live_server.url}/admin/stories/story/{story.pk}/change/")
     page.locator("#pictures-group .add-row a").click()
-    page.fill("#id_pictures-0-image", str(image.pk))
+    # The picture is found by its title in the library's autocomplete.
+    page.locator("#pictures-0 .select2-selection").click()
+    page.locator(".select2-search__field").fill("quay")
+    page.locator(".select2-results__option", has_text="The quay at noon").click()
     page.select_option("#id_pictures-0-role", "lead")
     page.fill("#id_pictures-0-alt_text", "A red buoy bobbing beside the quay")
     page.fill("#id_pictures-0-caption", "The quay at noon.")

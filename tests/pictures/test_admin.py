@@ -161,3 +161,31 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(client, edit
     assert response.status_code == 200
     assert "pictures may be at most 0.01 MB" in response.content.decode()
     assert not Image.objects.exists()
+
+
+def test_the_story_page_reads_pictures_in_the_same_queries_however_many(client, editor, upload):
+    """Each picture's section menu is filled from one read of the sections, not one per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from tests import factories
+    from tests.pictures.conftest import place
+
+    one, three = (factories.story(by=editor, citations=2) for _ in range(2))
+    image = upload()
+    place(one, image, by=editor)
+    section = three.sections.get(key="whats-happened")
+    place(three, image, by=editor)
+    for n in range(2):
+        place(three, upload(data=None, title=f"Second {n}"), by=editor, role="section",
+              section=section, paragraph=n)  # fmt: skip
+    client.force_login(editor)
+    counts = []
+    for story in (one, three):
+        url = reverse("admin:stories_story_change", args=[story.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
