@@ -256,26 +256,23 @@ def comment_delete(*, comment: Comment, by) -> Comment:
 
 def thread_resolve(*, thread: Thread, by) -> Thread:
     """Close a thread; a blocking one stops blocking. Needs the permission to edit the story."""
-    if not permissions.thread_can_resolve(by, thread.story):
-        raise CommentForbidden("Resolving a thread needs the permission to edit the story.")
-    with transaction.atomic():
-        locked = Thread.objects.select_for_update().get(pk=thread.pk)
-        if locked.resolved_at is None:
-            locked.resolved_at, locked.resolved_by = timezone.now(), by
-            locked.save(update_fields=["resolved_at", "resolved_by"])
-            if locked.blocking:
-                _blocking_changed()
-    return locked
+    return _thread_resolved(thread, by, resolved=True)
 
 
 def thread_reopen(*, thread: Thread, by) -> Thread:
     """Open a resolved thread again; a blocking one blocks again."""
+    return _thread_resolved(thread, by, resolved=False)
+
+
+def _thread_resolved(thread: Thread, by, *, resolved: bool) -> Thread:
     if not permissions.thread_can_resolve(by, thread.story):
-        raise CommentForbidden("Reopening a thread needs the permission to edit the story.")
+        verb = "Resolving" if resolved else "Reopening"
+        raise CommentForbidden(f"{verb} a thread needs the permission to edit the story.")
     with transaction.atomic():
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
-        if locked.resolved_at is not None:
-            locked.resolved_at, locked.resolved_by = None, None
+        if (locked.resolved_at is None) == resolved:
+            locked.resolved_at = timezone.now() if resolved else None
+            locked.resolved_by = by if resolved else None
             locked.save(update_fields=["resolved_at", "resolved_by"])
             if locked.blocking:
                 _blocking_changed()
