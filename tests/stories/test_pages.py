@@ -165,7 +165,7 @@ def test_a_corrected_story_says_so_under_its_headline_and_links_to_corrections(c
 
 def _style_sizes(page: str) -> dict[str, float]:
     """Font sizes (rem) the page's own stylesheet gives bare headings."""
-    style = page[page.index("<style>") : page.index("</style>")]
+    style = "\n".join(re.findall(r"(?s)<style>(.*?)</style>", page))
     sizes = {}
     for selector, size in re.findall(r"(?m)^([^{}]+)\{[^}]*?font-size:\s*([\d.]+)rem", style):
         for name in selector.split(","):
